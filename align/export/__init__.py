@@ -1,0 +1,1 @@
+"""Writers for aligned pairs: links JSONL, TSV, TMX, links format, summary."""

@@ -1,0 +1,37 @@
+"""Aligned pairs as a table (pandas): one row per link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from align.fileio import atomic_open
+
+
+def links_frame(pairs) -> pd.DataFrame:
+    """One row per link: files, ids, texts, score, link type and flags."""
+    rows = []
+    for pair in pairs:
+        for number, link in enumerate(pair.links):
+            rows.append({
+                "src_file": str(pair.src.path),
+                "tgt_file": str(pair.tgt.path),
+                "link": number,
+                "type": link.kind,
+                "src_ids": " ".join(map(str, link.src)),
+                "tgt_ids": " ".join(map(str, link.tgt)),
+                "score": round(float(link.score), 4),
+                "src_text": " ".join(pair.src.sentences[i].text for i in link.src),
+                "tgt_text": " ".join(pair.tgt.sentences[j].text for j in link.tgt),
+                "flags": "; ".join(f"{f.kind}/{f.severity}: {f.evidence}" for f in link.flags),
+            })
+    columns = ["src_file", "tgt_file", "link", "type", "src_ids", "tgt_ids", "score", "src_text",
+               "tgt_text", "flags"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def write_tsv(path: Path, pairs) -> None:
+    frame = links_frame(pairs)
+    with atomic_open(path) as out:
+        frame.to_csv(out, sep="\t", index=False, lineterminator="\n")

@@ -1,0 +1,48 @@
+"""TMX 1.4b: one translation unit per link with a non-empty side on both ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from align import __version__
+from align.fileio import write_bytes_atomic
+
+
+def tmx_bytes(pairs, src_lang: str, tgt_lang: str) -> bytes:
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(root, "header", {
+        "creationtool": "align", "creationtoolversion": __version__, "segtype": "sentence",
+        "o-tmf": "align", "adminlang": "en", "srclang": src_lang, "datatype": "plaintext",
+    })
+    body = etree.SubElement(root, "body")
+    for pair in pairs:
+        for number, link in enumerate(pair.links):
+            if not (link.src and link.tgt):
+                continue
+            tu = etree.SubElement(body, "tu", tuid=f"{pair.src.path.name}|{pair.tgt.path.name}|{number}")
+            _prop(tu, "x-score", f"{link.score:.4f}")
+            _prop(tu, "x-link", link.kind)
+            _prop(tu, "x-source-file", str(pair.src.path))
+            _prop(tu, "x-target-file", str(pair.tgt.path))
+            for flag in link.flags:
+                _prop(tu, f"x-flag-{flag.kind}", f"{flag.severity}: {flag.evidence}")
+            for lang, doc, ids in ((src_lang, pair.src, link.src), (tgt_lang, pair.tgt, link.tgt)):
+                tuv = etree.SubElement(tu, "tuv", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
+                etree.SubElement(tuv, "seg").text = _xml_safe(" ".join(doc.sentences[i].text for i in ids))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
+                          doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+
+
+def write_tmx(path: Path, pairs, src_lang: str, tgt_lang: str) -> None:
+    write_bytes_atomic(path, tmx_bytes(pairs, src_lang, tgt_lang))
+
+
+def _prop(tu, kind: str, value: str) -> None:
+    etree.SubElement(tu, "prop", type=kind).text = _xml_safe(value)
+
+
+def _xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 forbids (control characters from PDF extraction)."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)

@@ -1,0 +1,94 @@
+"""Typed, immutable data that flows between the pipeline stages."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of cleaned text with a map back into the original file.
+
+    ``pieces`` is a tuple of ``(clean_start, original_start, length)`` runs: the
+    cleaned text ``text[clean_start:clean_start+length]`` was copied verbatim from
+    ``original[original_start:original_start+length]``. Characters of ``text``
+    outside every run (joining spaces) map to the nearest preceding run.
+    """
+
+    index: int
+    text: str
+    start: int
+    end: int
+    kind: str = "body"  # body | heading | footnote
+    pieces: tuple[tuple[int, int, int], ...] = ()
+
+    def original_offset(self, clean_offset: int) -> int:
+        """Offset in the original file of the character at ``clean_offset``."""
+        if not self.pieces:
+            return self.start + clean_offset
+        starts = [p[0] for p in self.pieces]
+        i = max(bisect.bisect_right(starts, clean_offset) - 1, 0)
+        clean_start, original_start, length = self.pieces[i]
+        return original_start + min(clean_offset - clean_start, max(length - 1, 0))
+
+    def original_span(self, clean_start: int, clean_end: int) -> tuple[int, int]:
+        """Original-file span (end exclusive) of the cleaned span ``[clean_start, clean_end)``."""
+        if clean_end <= clean_start:
+            start = self.original_offset(clean_start)
+            return start, start
+        return self.original_offset(clean_start), self.original_offset(clean_end - 1) + 1
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded input file: ``raw`` as read, cleaned paragraphs with offsets into it."""
+
+    path: Path
+    lang: str
+    raw: str
+    paragraphs: tuple[Paragraph, ...]
+    footnotes: tuple[Paragraph, ...] = ()
+    encoding: str = "utf-8"
+
+    @property
+    def text(self) -> str:
+        """The cleaned running text, one paragraph per line."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence; ``start``/``end`` are offsets into the original file (end exclusive)."""
+
+    doc: str
+    index: int
+    paragraph: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A mismatch found on a link: what kind, how serious, and the evidence."""
+
+    kind: str  # omission | addition | weak | mistranslation | number | date | name | untranslated
+    severity: str  # minor | major | critical
+    evidence: str
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class Link:
+    """An aligned unit: sentence ids on each side (either may be empty)."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float
+    flags: tuple[Flag, ...] = field(default=())
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"

@@ -1,0 +1,221 @@
+"""The main job: ingest, segment, embed, pair or locate, align, flag."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from align.aligner import AlignConfig, Side, align_vectors
+from align.embed import Encoder
+from align.errors import InputError
+from align.flags import FlagConfig, flag_links
+from align.ingest import read_document, read_lines
+from align.locate import LocateConfig, Passage, find_passages, retrieve
+from align.model import Document, Link, Sentence
+from align.segment import split_document
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
+
+
+@dataclass(frozen=True, eq=False)
+class EmbeddedDocument:
+    """A document split into sentences, one vector per sentence."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    vectors: np.ndarray
+
+    @property
+    def path(self) -> Path:
+        return self.document.path
+
+    @property
+    def lang(self) -> str:
+        return self.document.lang
+
+    def side(self) -> Side:
+        return Side.of(self.vectors, [len(s.text) for s in self.sentences],
+                       [s.paragraph for s in self.sentences])
+
+
+@dataclass(frozen=True, eq=False)
+class AlignedPair:
+    """Links between a source and a target document (ids are sentence indices)."""
+
+    src: EmbeddedDocument
+    tgt: EmbeddedDocument
+    links: tuple[Link, ...]
+    mode: str  # "parallel" (whole documents) or "located" (passages found by search)
+    passages: tuple[Passage, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    src_docs: tuple[EmbeddedDocument, ...]
+    tgt_docs: tuple[EmbeddedDocument, ...]
+    pairs: tuple[AlignedPair, ...]
+    unmatched: dict[str, tuple[int, ...]]  # target file -> sentence ids with no source
+
+
+def list_input_files(folder: Path) -> list[Path]:
+    """Text files of an input folder, sorted; clear errors for a missing or empty folder."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise InputError(folder, "folder does not exist")
+    if not folder.is_dir():
+        raise InputError(folder, "is not a folder")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                   and p.name != "pairs.csv")
+    if not files:
+        raise InputError(folder, "folder holds no input files")
+    return files
+
+
+def embed_document(document: Document, encoder: Encoder, presegmented: bool = False) -> EmbeddedDocument:
+    if presegmented:
+        sentences = [Sentence(str(document.path), p.index, p.index, p.text, p.start, p.end)
+                     for p in document.paragraphs]
+    else:
+        sentences = split_document(document)
+    if not sentences:
+        raise InputError(document.path, "no sentences found")
+    vectors = encoder.encode([s.text for s in sentences])
+    return EmbeddedDocument(document, tuple(sentences), vectors)
+
+
+def load_document(path: Path, lang: str, encoder: Encoder, presegmented: bool = False) -> EmbeddedDocument:
+    document = replace(read_lines(path), lang=lang) if presegmented else read_document(path, lang)
+    return embed_document(document, encoder, presegmented)
+
+
+def align_documents(src: EmbeddedDocument, tgt: EmbeddedDocument,
+                    align_config: AlignConfig = AlignConfig(),
+                    flag_config: FlagConfig = FlagConfig()) -> list[Link]:
+    """Align two whole documents and flag every link."""
+    links = align_vectors(src.side(), tgt.side(), align_config)
+    return flag_links(links, [s.text for s in src.sentences], [s.text for s in tgt.sentences],
+                      src.lang, tgt.lang, flag_config)
+
+
+def read_manifest(src_dir: Path, tgt_dir: Path) -> list[tuple[Path, Path]]:
+    """``pairs.csv`` (columns ``ru``/``en`` or first two columns: file names) in either folder."""
+    for folder in (src_dir, tgt_dir):
+        manifest = Path(folder) / "pairs.csv"
+        if manifest.exists():
+            with manifest.open(encoding="utf-8", newline="") as handle:
+                rows = [row for row in csv.reader(handle) if row and not row[0].startswith("#")]
+            if rows and rows[0][0].strip().lower() in {"ru", "src", "source"}:
+                rows = rows[1:]
+            pairs = []
+            for row in rows:
+                if len(row) < 2:
+                    raise InputError(manifest, f"line needs two file names: {','.join(row)}")
+                src, tgt = Path(src_dir) / row[0].strip(), Path(tgt_dir) / row[1].strip()
+                for path in (src, tgt):
+                    if not path.exists():
+                        raise InputError(manifest, f"names a missing file: {path}")
+                pairs.append((src, tgt))
+            return pairs
+    return []
+
+
+def pair_by_name(src_files: list[Path], tgt_files: list[Path],
+                 manifest: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
+    """Pairs from the manifest, else by equal file stem."""
+    if manifest:
+        return manifest
+    by_stem = {p.stem: p for p in src_files}
+    return [(by_stem[t.stem], t) for t in tgt_files if t.stem in by_stem]
+
+
+def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument],
+                     locate_config: LocateConfig = LocateConfig(),
+                     align_config: AlignConfig = AlignConfig(),
+                     flag_config: FlagConfig = FlagConfig()) -> list[AlignedPair]:
+    """Find the passages of the collection that ``tgt`` renders and align each one."""
+    vectors = np.vstack([d.vectors for d in collection])
+    doc_of_row = np.concatenate([np.full(len(d.sentences), k) for k, d in enumerate(collection)])
+    first_row = np.concatenate([[0], np.cumsum([len(d.sentences) for d in collection])])
+    en_words = np.array([len(s.text.split()) for s in tgt.sentences])
+    passages = find_passages(retrieve(tgt.vectors, vectors, locate_config), doc_of_row, en_words, locate_config)
+    by_doc: dict[int, list[tuple[Passage, list[Link]]]] = {}
+    for passage in passages:
+        k = int(doc_of_row[passage.ru_start])
+        src = collection[k]
+        offset = int(first_row[k])
+        # Context on both sides gives the margin scores neighbours to compare with;
+        # unlinked context at the edges is trimmed after alignment.
+        pad = locate_config.context
+        ru_ids = range(max(passage.ru_start - offset - pad, 0), min(passage.ru_end - offset + pad, len(src.sentences)))
+        en_ids = range(max(passage.en_start - pad, 0), min(passage.en_end + pad, len(tgt.sentences)))
+        links = align_vectors(_sub_side(src, ru_ids), _sub_side(tgt, en_ids), align_config)
+        links = [Link(tuple(ru_ids[i] for i in link.src), tuple(en_ids[j] for j in link.tgt), link.score)
+                 for link in links]
+        links = _trim(links, locate_config.edge_cosine)
+        if not links:
+            continue
+        local = Passage(min(j for link in links for j in link.tgt), max(j for link in links for j in link.tgt) + 1,
+                        min(i for link in links for i in link.src), max(i for link in links for i in link.src) + 1,
+                        passage.score)
+        by_doc.setdefault(k, []).append((local, links))
+    pairs = []
+    for k, found in sorted(by_doc.items()):
+        src = collection[k]
+        links = [link for _, passage_links in found for link in passage_links]
+        flagged = flag_links(links, [s.text for s in src.sentences], [s.text for s in tgt.sentences],
+                             src.lang, tgt.lang, flag_config)
+        pairs.append(AlignedPair(src, tgt, tuple(flagged), "located", tuple(p for p, _ in found)))
+    return pairs
+
+
+def _sub_side(doc: EmbeddedDocument, ids: range) -> Side:
+    sentences = doc.sentences[ids.start:ids.stop]
+    return Side.of(doc.vectors[ids.start:ids.stop], [len(s.text) for s in sentences],
+                   [s.paragraph for s in sentences])
+
+
+def _trim(links: list[Link], min_edge_score: float) -> list[Link]:
+    """Drop unlinked or weakly linked sentences at the edges of a passage: they are the
+    context added for alignment, not omissions, additions or renderings."""
+
+    def kept(link: Link) -> bool:
+        return bool(link.src and link.tgt) and link.score >= min_edge_score
+
+    start, end = 0, len(links)
+    while start < end and not kept(links[start]):
+        start += 1
+    while end > start and not kept(links[end - 1]):
+        end -= 1
+    return links[start:end]
+
+
+def build(src_dir: Path, tgt_dir: Path, encoder: Encoder, src_lang: str = "ru", tgt_lang: str = "en",
+          progress=None) -> BuildResult:
+    """Pair (manifest, equal stems) or locate, then align and flag every document."""
+    src_files, tgt_files = list_input_files(src_dir), list_input_files(tgt_dir)
+    manifest = read_manifest(src_dir, tgt_dir)
+    src_docs = {p: load_document(p, src_lang, encoder) for p in _tracked(src_files, progress, "source")}
+    tgt_docs = {p: load_document(p, tgt_lang, encoder) for p in _tracked(tgt_files, progress, "target")}
+    pairs: list[AlignedPair] = []
+    paired_targets = set()
+    for src_path, tgt_path in pair_by_name(src_files, tgt_files, manifest):
+        src, tgt = src_docs[src_path], tgt_docs[tgt_path]
+        pairs.append(AlignedPair(src, tgt, tuple(align_documents(src, tgt)), "parallel"))
+        paired_targets.add(tgt_path)
+    unmatched: dict[str, tuple[int, ...]] = {}
+    collection = list(src_docs.values())
+    for tgt_path in tgt_files:
+        if tgt_path in paired_targets:
+            continue
+        located = locate_and_align(tgt_docs[tgt_path], collection)
+        pairs.extend(located)
+        linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
+        unmatched[str(tgt_path)] = tuple(j for j in range(len(tgt_docs[tgt_path].sentences)) if j not in linked)
+    return BuildResult(tuple(src_docs.values()), tuple(tgt_docs.values()), tuple(pairs), unmatched)
+
+
+def _tracked(items, progress, label: str):
+    return progress(items, label) if progress else items

@@ -1,0 +1,45 @@
+"""Shared fixtures: a small real parallel text pair and an isolated embedding cache."""
+
+from pathlib import Path
+
+import pytest
+
+RU_SENTENCES = [
+    "Таковы те общие условия, которые, по словам коллегии ГПУ, «не препятствуют» ныне политической "
+    "деятельности оппозиции и моей в частности.",
+    "Жалкая угроза изменить для меня условия в сторону дальнейшей изоляции означает не что иное, как "
+    "решение фракции Сталина заменить ссылку тюрьмой.",
+    "Это решение, как сказано выше, для меня не ново.",
+    "Намеченное в перспективе еще в 1924 году, оно проводится в жизнь постепенно, через ряд ступеней.",
+    "Телеграфные запросы о здоровье чаще всего не доходят по назначению.",
+    "У ворот Константинополя я имею честь сообщить вам, что не по своему свободному выбору я прибыл на "
+    "турецкую границу, и что я перехожу эту границу лишь уступая насилию.",
+]
+EN_SENTENCES = [
+    "These are the general conditions which, according to the collegium of the GPU, \"do not hinder\" "
+    "the political activity of the opposition and mine in particular.",
+    "The pitiful threat to change these conditions for me in the direction of further isolation means "
+    "nothing more than the decision of the Stalin faction to replace exile with prison.",
+    "This solution, as mentioned above, is not new to me.",
+    "Planned in perspective as far back as 1925, it is being put into practice gradually, through a "
+    "series of steps.",
+    "At the gates of Constantinople, I have the honor to inform you that I arrived at the Turkish border "
+    "by no means of my own choice, and that I can cross this border only by submitting to violence.",
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory, monkeypatch):
+    """Every test shares one embedding cache of its own, never the user's."""
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "align-cache"))
+
+
+@pytest.fixture
+def parallel_dirs(tmp_path) -> tuple[Path, Path]:
+    ru, en = tmp_path / "ru", tmp_path / "en"
+    ru.mkdir()
+    en.mkdir()
+    (ru / "statement.txt").write_text("\n\n".join(RU_SENTENCES[:4]) + "\n\n" + " ".join(RU_SENTENCES[4:]) + "\n",
+                                      encoding="utf-8")
+    (en / "statement.txt").write_text("\n\n".join(EN_SENTENCES) + "\n", encoding="utf-8")
+    return ru, en

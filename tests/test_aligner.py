@@ -1,0 +1,98 @@
+"""Aligner behaviour on controlled vectors: known gold, every sentence linked once."""
+
+import numpy as np
+import pytest
+
+from align.aligner import AlignConfig, Side, align_vectors, link_types
+
+
+def _unit(rng, n, dim=64):
+    v = rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _noisy(v, rng, noise=0.35):
+    w = v + noise * rng.normal(size=v.shape).astype(np.float32) / np.sqrt(v.shape[1])
+    return w / np.linalg.norm(w, axis=1, keepdims=True)
+
+
+def _check_partition(links, n, m):
+    src = [i for link in links for i in link.src]
+    tgt = [j for link in links for j in link.tgt]
+    assert src == list(range(n))
+    assert tgt == list(range(m))
+
+
+def test_identical_order_gives_one_to_one():
+    rng = np.random.default_rng(0)
+    src = _unit(rng, 50)
+    links = align_vectors(Side.of(src), Side.of(_noisy(src, rng)))
+    assert [(l.src, l.tgt) for l in links] == [((i,), (i,)) for i in range(50)]
+    assert all(l.score > 0.8 for l in links)
+
+
+def test_deleted_sentence_becomes_one_to_zero():
+    rng = np.random.default_rng(1)
+    src = _unit(rng, 40)
+    keep = [i for i in range(40) if i != 17]
+    links = align_vectors(Side.of(src), Side.of(_noisy(src[keep], rng)))
+    _check_partition(links, 40, 39)
+    assert ((17,), ()) in [(l.src, l.tgt) for l in links]
+
+
+def test_added_target_sentence_becomes_zero_to_one():
+    rng = np.random.default_rng(2)
+    src = _unit(rng, 30)
+    extra = _unit(rng, 1)
+    tgt = np.vstack([_noisy(src[:10], rng), extra, _noisy(src[10:], rng)])
+    links = align_vectors(Side.of(src), Side.of(tgt))
+    _check_partition(links, 30, 31)
+    assert ((), (10,)) in [(l.src, l.tgt) for l in links]
+
+
+def test_merged_target_gives_two_to_one():
+    rng = np.random.default_rng(3)
+    src = _unit(rng, 30)
+    lengths = np.full(30, 100.0)
+    merged = src[12] + src[13]
+    tgt_vectors = np.vstack([src[:12], merged[None] / np.linalg.norm(merged), src[14:]])
+    tgt_lengths = np.concatenate([lengths[:12], [200.0], lengths[14:]])
+    links = align_vectors(Side.of(src, lengths), Side.of(_noisy(tgt_vectors, rng, 0.1), tgt_lengths))
+    _check_partition(links, 30, 29)
+    assert ((12, 13), (12,)) in [(l.src, l.tgt) for l in links]
+
+
+def test_long_documents_use_the_band_and_stay_correct():
+    rng = np.random.default_rng(4)
+    n = 2500
+    src = _unit(rng, n)
+    drop = set(range(100, n, 250))
+    keep = [i for i in range(n) if i not in drop]
+    links = align_vectors(Side.of(src), Side.of(_noisy(src[keep], rng)), AlignConfig(coarse_size=300))
+    _check_partition(links, n, len(keep))
+    pairs = {(l.src, l.tgt) for l in links}
+    assert all(((i,), ()) in pairs for i in drop)
+    correct = sum(((i,), (keep.index(i),)) in pairs for i in keep[:300])
+    assert correct == 300
+
+
+def test_empty_side_links_everything_to_nothing():
+    rng = np.random.default_rng(5)
+    links = align_vectors(Side.of(_unit(rng, 3)), Side.of(np.zeros((0, 64), np.float32)))
+    assert [(l.src, l.tgt) for l in links] == [((0,), ()), ((1,), ()), ((2,), ())]
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_link_types_respect_the_maximum(k):
+    types = link_types(k)
+    assert (1, 0) in types and (0, 1) in types and (1, 1) in types
+    assert all(max(a, b) <= k for a, b in types)
+    assert ((1, k) in types) and ((k, 1) in types)
+
+
+def test_sides_shorter_than_the_largest_merge():
+    rng = np.random.default_rng(6)
+    src = _unit(rng, 1)
+    links = align_vectors(Side.of(src), Side.of(np.vstack([src, _unit(rng, 1)])))
+    _check_partition(links, 1, 2)
+    assert ((0,), (0,)) in [(l.src, l.tgt) for l in links]

@@ -1,0 +1,135 @@
+"""The ``align`` command end to end: outputs, pair mode, and bad input."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from align.cli import app
+from conftest import EN_SENTENCES, RU_SENTENCES
+
+runner = CliRunner()
+
+
+def _run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    out = tmp_path / "out"
+    result = _run("build", ru, en, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"links.jsonl", "pairs.tsv", "corpus.tmx", "no_source.tsv",
+                                             "summary.md"}
+    records = [json.loads(line) for line in (out / "links.jsonl").read_text(encoding="utf-8").splitlines()]
+    ru_text = (ru / "statement.txt").read_text(encoding="utf-8")
+    en_text = (en / "statement.txt").read_text(encoding="utf-8")
+    for record in records:
+        assert set(record) == {"pair", "link", "score", "ru", "en", "flags"}
+        for side, text in (("ru", ru_text), ("en", en_text)):
+            for (start, end), sid in zip(record[side]["spans"], record[side]["ids"]):
+                assert text[start:end] in record[side]["text"]
+    pairs = {(tuple(r["ru"]["ids"]), tuple(r["en"]["ids"])) for r in records}
+    assert ((0,), (0,)) in pairs and ((2,), (2,)) in pairs and ((5,), (4,)) in pairs
+    omitted = [r for r in records if r["ru"]["ids"] == [4]][0]
+    assert omitted["en"]["ids"] == [] and omitted["flags"][0]["kind"] == "omission"
+    changed_year = [r for r in records if r["ru"]["ids"] == [3]][0]
+    assert [(f["kind"], f["severity"], f["evidence"]) for f in changed_year["flags"]] == [
+        ("date", "major", "1924 ↔ 1925")]
+    tmx = etree.parse(str(out / "corpus.tmx"))
+    assert tmx.getroot().get("version") == "1.4"
+    assert len(tmx.findall(".//tu")) == sum(1 for r in records if r["ru"]["ids"] and r["en"]["ids"])
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "| 1-1 |" in summary and "| omission |" in summary
+
+
+def test_pair_presegmented_links_format(tmp_path):
+    src, tgt = tmp_path / "a.ru", tmp_path / "b.en"
+    src.write_text("\n".join(RU_SENTENCES) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(EN_SENTENCES) + "\n", encoding="utf-8")
+    out = tmp_path / "links.txt"
+    result = _run("pair", src, tgt, "--src-lang", "ru", "--tgt-lang", "en", "--presegmented",
+                  "--format", "links", "-o", out)
+    assert result.exit_code == 0, result.output
+    lines = out.read_text().splitlines()
+    assert lines == ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3]:[3]", "[4]:[]", "[5]:[4]"]
+
+
+@pytest.mark.parametrize("fmt,check", [
+    ("jsonl", lambda text: json.loads(text.splitlines()[0])["src"]["ids"] == [0]),
+    ("tsv", lambda text: text.startswith("src_file\ttgt_file\tlink\ttype")),
+    ("tmx", lambda text: "<tmx version=\"1.4\">" in text),
+])
+def test_pair_other_formats(tmp_path, fmt, check):
+    src, tgt = tmp_path / "a.txt", tmp_path / "b.txt"
+    src.write_text("\n".join(EN_SENTENCES[:3]) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(EN_SENTENCES[:3]) + "\n", encoding="utf-8")
+    out = tmp_path / f"out.{fmt}"
+    result = _run("pair", src, tgt, "--src-lang", "en", "--tgt-lang", "en", "--presegmented", "--format", fmt,
+                  "-o", out)
+    assert result.exit_code == 0, result.output
+    assert check(out.read_text(encoding="utf-8"))
+
+
+def _bad_input_cases():
+    def empty(ru, en):
+        (en / "statement.txt").write_bytes(b"")
+        return en / "statement.txt", "empty"
+
+    def binary(ru, en):
+        (en / "statement.txt").write_bytes(bytes(range(256)) * 8)
+        return en / "statement.txt", "binary"
+
+    def undecodable(ru, en):
+        (en / "statement.txt").write_bytes(b"\x81\x8d\x8f\x90\x9d" * 50)
+        return en / "statement.txt", ""
+
+    def russian_in_english_folder(ru, en):
+        (en / "statement.txt").write_text((ru / "statement.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        return en / "statement.txt", "Russian"
+
+    def missing_folder(ru, en):
+        for p in en.iterdir():
+            p.unlink()
+        en.rmdir()
+        return en, "does not exist"
+
+    return [empty, binary, undecodable, russian_in_english_folder, missing_folder]
+
+
+@pytest.mark.parametrize("make_bad", _bad_input_cases(), ids=lambda f: f.__name__)
+def test_bad_input_is_one_clear_line_and_writes_nothing(parallel_dirs, tmp_path, make_bad):
+    ru, en = parallel_dirs
+    bad_path, words = make_bad(ru, en)
+    out = tmp_path / "out"
+    result = _run("build", ru, en, "-o", out)
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert message.startswith("error:")
+    assert bad_path.name in message and words in message
+    assert "Traceback" not in result.output
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_output_path_that_is_a_file_is_refused(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    result = _run("build", ru, en, "-o", blocker)
+    assert result.exit_code == 2
+    assert "not a folder" in result.output and blocker.read_text() == "not a folder"
+
+
+def test_failed_rerun_keeps_previous_outputs_whole(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    out = tmp_path / "out"
+    assert _run("build", ru, en, "-o", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (en / "statement.txt").write_bytes(b"")
+    assert _run("build", ru, en, "-o", out).exit_code == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in out.iterdir() if re.search(r"\.tmp$", p.name)]
