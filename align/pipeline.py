@@ -75,8 +75,8 @@ def list_input_files(folder: Path) -> list[Path]:
 
 
 def embed_document(document: Document, encoder: Encoder, presegmented: bool = False) -> EmbeddedDocument:
-    if presegmented:
-        sentences = [Sentence(str(document.path), p.index, p.index, p.text, p.start, p.end)
+    if presegmented:  # one sentence per line, no paragraph information
+        sentences = [Sentence(str(document.path), p.index, 0, p.text, p.start, p.end)
                      for p in document.paragraphs]
     else:
         sentences = split_document(document)

@@ -49,3 +49,8 @@ def test_flag_links_marks_omission_addition_and_weak_link():
     assert "пропало" in flagged[1].flags[0].evidence
     assert kinds[2] == ["addition"]
     assert kinds[3] == ["weak"]
+
+
+def test_month_adjectives_match_english_month_names():
+    assert number_flags("заслуги пред октябрьской революцией", "merits to the October Revolution", "ru", "en") == []
+    assert numbers_in("мартовский пленум", "ru")["month:3"] == 1
