@@ -1,38 +1,47 @@
 """Sentence alignment: coarse-to-fine banded dynamic programming over sentence vectors.
 
-The aligner sees only L2-normalised sentence vectors, sentence lengths and paragraph
-ids. A link of ``a`` source and ``b`` target sentences is scored by the cosine of the
+The aligner sees L2-normalised sentence vectors, sentence lengths and paragraph ids.
+A link of ``a`` source and ``b`` target sentences is scored by the cosine of the
 normalised *sums* of their vectors (merges are composed from single-sentence vectors,
 so every sentence is embedded once), made relative to each sentence's nearest
-neighbours (margin), times a length-agreement factor, minus small penalties for
-merges and for merges across paragraph boundaries. Each unlinked sentence (1-0,
-0-1) costs a fixed penalty. The path maximising the summed link values is found first on
-downsampled documents (vectors of neighbouring sentences averaged), then refined in
-a narrow band around the coarse path at each finer level, so time and memory grow
-linearly with document length (as in Vecalign).
+neighbours (margin) and divided by the document's typical best margin (so scores
+are scale-free across encoders), times a length-agreement factor, minus small
+penalties for merges and for merges across paragraph boundaries. Each unlinked
+sentence (1-0, 0-1) costs a fixed penalty in the same units. The best path is found
+first on downsampled documents, then refined in a narrow band around the coarse
+path at each finer level, so time and memory grow linearly (as in Vecalign).
+Optionally, an encoder callback re-scores the few merges the first path makes or
+nearly makes with real embeddings of the concatenated text, and the DP runs again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from align.model import Link
 
+Embed = Callable[[list[str]], np.ndarray]
+
 
 @dataclass(frozen=True)
 class AlignConfig:
     """Tunable parameters of the aligner (one default for every language pair)."""
 
-    max_per_side: int = 3
+    max_per_side: int = 4
     band: int = 10
     coarse_size: int = 600
     neighbours: int = 4
-    merge_penalty: float = 0.015
-    paragraph_penalty: float = 0.08
-    # Value of a 1-0 or 0-1 link (per sentence left unlinked); measured on Text+Berg dev.
-    skip_penalty: float = 0.08
+    # Penalties are in units of the document's typical best margin (see `_scale`).
+    merge_penalty: float = 0.1
+    paragraph_penalty: float = 0.25
+    skip_penalty: float = 0.25
+    scale_free: bool = True
+    centre: bool = False
+    # Re-score merges near the first path with real embeddings when `embed` is given.
+    recheck: bool = True
 
 
 @dataclass(frozen=True)
@@ -54,22 +63,47 @@ class Side:
 
 
 def link_types(max_per_side: int) -> list[tuple[int, int]]:
-    """Allowed (source, target) sizes: 1-0, 0-1, 1-n, n-1 up to the maximum, and 2-2."""
+    """Allowed (source, target) sizes: 1-0, 0-1, 1-n and n-1 up to the maximum, and
+    m-n with m + n <= 5 (2-2, 2-3, 3-2)."""
     types = [(1, 0), (0, 1)]
     for a in range(1, max_per_side + 1):
         for b in range(1, max_per_side + 1):
-            if a == 1 or b == 1 or (a == 2 and b == 2):
+            if min(a, b) == 1 or a + b <= 5:
                 types.append((a, b))
     return types
 
 
-def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig()) -> list[Link]:
-    """Align two sides; every sentence ends up in exactly one link, links in order."""
+def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig(), embed: Embed | None = None,
+                  texts: tuple[Sequence[str], Sequence[str]] | None = None) -> list[Link]:
+    """Align two sides; every sentence ends up in exactly one link, links in order.
+
+    With ``embed`` (texts → normalised vectors) and ``texts`` (sentences of each side),
+    merges near the path are re-scored with embeddings of their joined text.
+    """
     n, m = len(src.vectors), len(tgt.vectors)
     if n == 0 or m == 0:
         return [Link((i,), (), 0.0) for i in range(n)] + [Link((), (j,), 0.0) for j in range(m)]
+    means = (_mean(src), _mean(tgt)) if config.centre else (np.zeros(1), np.zeros(1))
+    src, tgt = _centred(src, means[0]), _centred(tgt, means[1])
     lo, hi = _band_from_coarse(src.vectors, tgt.vectors, config)
-    return _BandedAligner(src, tgt, lo, hi, config).run()
+    aligner = _BandedAligner(src, tgt, lo, hi, config)
+    links = aligner.run()
+    if embed is not None and texts is not None and config.recheck:
+        if aligner.recheck(links, texts, lambda batch, side: _normalise(np.asarray(embed(batch)) - means[side])):
+            links = aligner.run()
+    return links
+
+
+def _mean(side: Side) -> np.ndarray:
+    """Document mean vector (zero for a single sentence, which would vanish)."""
+    return side.vectors.mean(axis=0) if len(side.vectors) > 1 else np.zeros(side.vectors.shape[1], np.float32)
+
+
+def _centred(side: Side, mean: np.ndarray) -> Side:
+    """Vectors minus the document mean, renormalised: removes the component every
+    sentence shares (e5's unrelated pairs sit near cosine 0.78), so composed merges and
+    margins behave alike across encoders."""
+    return replace(side, vectors=_normalise(side.vectors - mean))
 
 
 def _downsample(vectors: np.ndarray) -> np.ndarray:
@@ -111,7 +145,9 @@ def _band_from_coarse(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> 
 
 
 class _BandedAligner:
-    """Dynamic programming inside a band: row i (source prefix) covers targets lo[i]..hi[i]."""
+    """DP inside a band: row i (source prefix) covers targets lo[i]..hi[i], stored as
+    columns 0..width-1 of (n+1, width) arrays; link values are computed for the whole
+    band at once, one array per link type."""
 
     def __init__(self, src: Side, tgt: Side, lo: np.ndarray, hi: np.ndarray, config: AlignConfig):
         self.src, self.tgt, self.config = src, tgt, config
@@ -119,146 +155,190 @@ class _BandedAligner:
         self.k = config.max_per_side
         self.types = link_types(config.max_per_side)
         # Widen so every cell a link can start from is inside its own row's band.
-        self.lo = np.maximum(lo - self.k, 0)
-        self.hi = np.minimum(hi, self.m)
-        self.lo = np.minimum(self.lo, self.hi)
+        self.lo = np.minimum(np.maximum(lo - self.k, 0), np.minimum(hi, self.m))
+        self.hi = np.minimum(hi, self.m).astype(np.int64)
         # Keep the band connected: row i must reach the first column of row i+1.
         self.hi[:-1] = np.maximum(self.hi[:-1], self.lo[1:])
+        self.width = int((self.hi - self.lo).max()) + 1
+        self.cols = self.lo[:, None] + np.arange(self.width)[None, :]  # target prefix j per cell
+        self.inside = self.cols <= self.hi[:, None]
         self._similarities()
-        self._norms()
         self._length_ratio = _length_ratio(src.lengths, tgt.lengths)
+        self.scale = self._scale() if config.scale_free else 1.0
+        self.agreement: dict[tuple[int, int], np.ndarray] = {}
+        self.values = {t: self._values(*t) for t in self.types if t[0] and t[1]}
 
     def _similarities(self) -> None:
-        """Cosines of source sentence p (row p+1's band) with targets, plus cumulative sums."""
-        n = self.n
-        # Source sentence p is used by rows p+1 .. p+k; its targets lie in [lo[p+1]-k, hi[p+k]].
-        self.sim_lo = np.maximum(self.lo[1:] - self.k, 0)
-        sim_hi = np.minimum(self.hi[np.minimum(np.arange(1, n + 1) + self.k - 1, n)], self.m)
-        sim_width = int((sim_hi - self.sim_lo).max()) + 1
-        self.sim = np.zeros((n, sim_width), dtype=np.float32)
-        cols = self.sim_lo[:, None] + np.arange(sim_width)[None, :]
+        """Cosines of source sentence p with the targets its rows can reach, cumulated."""
+        n, k = self.n, self.k
+        self.sim_lo = np.maximum(self.lo[1:] - k, 0)
+        sim_hi = np.minimum(self.hi[np.minimum(np.arange(1, n + 1) + k - 1, n)], self.m)
+        self.sim_width = int((sim_hi - self.sim_lo).max()) + 1
+        cols = self.sim_lo[:, None] + np.arange(self.sim_width)[None, :]
         valid = cols < self.m
         cols_clipped = np.minimum(cols, self.m - 1)
-        for start in range(0, n, 512):
-            rows = slice(start, min(start + 512, n))
-            block = np.einsum("rd,rcd->rc", self.src.vectors[rows], self.tgt.vectors[cols_clipped[rows]])
-            self.sim[rows] = np.where(valid[rows], block, 0.0)
-        self.sim_cum = np.concatenate([np.zeros((n, 1), np.float32), np.cumsum(self.sim, axis=1)], axis=1)
-        self._neighbour_means(valid)
+        sim = np.zeros((n, self.sim_width), dtype=np.float32)
+        for start in range(0, n, 64):  # a matrix product per block of rows, then a gather
+            rows = slice(start, min(start + 64, n))
+            first, last = int(cols_clipped[rows].min()), int(cols_clipped[rows].max()) + 1
+            block = self.src.vectors[rows] @ self.tgt.vectors[first:last].T
+            picked = np.take_along_axis(block, cols_clipped[rows] - first, axis=1)
+            sim[rows] = np.where(valid[rows], picked, 0.0)
+        self.sim, self.sim_valid = sim, valid
+        self.sim_cum = np.concatenate([np.zeros((n, 1), np.float64), np.cumsum(sim, axis=1, dtype=np.float64)], axis=1)
+        self._neighbour_means()
 
-    def _neighbour_means(self, valid: np.ndarray) -> None:
+    def _neighbour_means(self) -> None:
         """Mean of each sentence's k best cosines on the other side (the margin baseline)."""
         kn = self.config.neighbours
-        masked = np.where(valid, self.sim, -np.inf)
-        kth = min(kn, masked.shape[1])
-        top = -np.sort(-masked, axis=1)[:, :kth]
+        masked = np.where(self.sim_valid, self.sim, -np.inf)
+        top = -np.sort(-masked, axis=1)[:, : min(kn, masked.shape[1])]
         top = np.where(np.isfinite(top), top, np.nan)
         self.src_nn = np.nan_to_num(np.nanmean(top, axis=1), nan=0.0)
-        tgt_nn = np.full(self.m, -np.inf)
-        tgt_best = np.full((self.m, kn), -np.inf)
-        rows, cols = np.nonzero(valid)
+        rows, cols = np.nonzero(self.sim_valid)
         values = self.sim[rows, cols]
         targets = self.sim_lo[rows] + cols
         order = np.lexsort((-values, targets))
         targets, values = targets[order], values[order]
         starts = np.searchsorted(targets, np.arange(self.m))
-        ends = np.searchsorted(targets, np.arange(self.m), side="right")
-        for j in range(self.m):
-            chosen = values[starts[j]: min(ends[j], starts[j] + kn)]
-            if len(chosen):
-                tgt_best[j, : len(chosen)] = chosen
-                tgt_nn[j] = chosen.mean()
-        self.tgt_nn = np.where(np.isfinite(tgt_nn), tgt_nn, 0.0)
+        rank = np.arange(len(targets)) - starts[targets]
+        keep = rank < kn
+        sums = np.bincount(targets[keep], weights=values[keep], minlength=self.m)
+        counts = np.bincount(targets[keep], minlength=self.m)
+        self.tgt_nn = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
         self.src_nn_cum = np.concatenate([[0.0], np.cumsum(self.src_nn)])
         self.tgt_nn_cum = np.concatenate([[0.0], np.cumsum(self.tgt_nn)])
 
-    def _norms(self) -> None:
-        """Norm of the sum of each run of up to k consecutive vectors, per side."""
-        self.src_norm = _run_norms(self.src.vectors, self.k)
-        self.tgt_norm = _run_norms(self.tgt.vectors, self.k)
-        self.src_len_cum = np.concatenate([[0.0], np.cumsum(self.src.lengths)])
-        self.tgt_len_cum = np.concatenate([[0.0], np.cumsum(self.tgt.lengths)])
+    def _scale(self) -> float:
+        """Typical margin of a sentence's best 1-1 match: the unit of every value and penalty."""
+        margins = self.sim - 0.5 * (self.src_nn[:, None] + self.tgt_nn[np.minimum(
+            self.sim_lo[:, None] + np.arange(self.sim_width)[None, :], self.m - 1)])
+        best = np.where(self.sim_valid, margins, -np.inf).max(axis=1)
+        return float(max(np.median(best[np.isfinite(best)]), 1e-3))
 
-    def _block_dot(self, i: int, a: int, js: np.ndarray, b: int) -> np.ndarray:
-        """Sum of cosines between sources i-a..i-1 and targets j-b..j-1, for each j in js."""
-        total = np.zeros(len(js), dtype=np.float64)
-        for p in range(i - a, i):
-            c_hi = js - self.sim_lo[p]
-            c_lo = c_hi - b
-            total += self.sim_cum[p, c_hi] - self.sim_cum[p, c_lo]
-        return total
+    def _gather_cum(self, p: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Sum of cosines of source p with targets 0..j-1 restricted to its stored range."""
+        c = np.clip(j - self.sim_lo[p], 0, self.sim_width)
+        return self.sim_cum[p, c]
 
-    def _values(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
-        """Value of the link (sources i-a..i-1, targets j-b..j-1) for each end column j."""
+    def _values(self, a: int, b: int) -> np.ndarray:
+        """Value of link (sources i-a..i-1, targets j-b..j-1) for every band cell (i, j)."""
         cfg = self.config
-        cos = self._block_dot(i, a, js, b) / (self.src_norm[a][i - a] * self.tgt_norm[b][js - b])
-        nn = 0.5 * ((self.src_nn_cum[i] - self.src_nn_cum[i - a]) / a
-                    + (self.tgt_nn_cum[js] - self.tgt_nn_cum[js - b]) / b)
-        src_len = (self.src_len_cum[i] - self.src_len_cum[i - a]) * self._length_ratio
-        tgt_len = self.tgt_len_cum[js] - self.tgt_len_cum[js - b]
+        rows = np.arange(self.n + 1)[:, None]
+        i = np.minimum(np.maximum(rows, a), self.n)  # cells out of reach are masked below
+        j = np.minimum(np.maximum(self.cols, b), self.m)
+        ia, jb = np.maximum(i - a, 0), np.maximum(j - b, 0)
+        dot = np.zeros(self.cols.shape)
+        for d in range(1, a + 1):
+            p = np.broadcast_to(np.clip(i - d, 0, self.n - 1), j.shape)
+            dot += self._gather_cum(p, j) - self._gather_cum(p, jb)
+        src_norm = _run_norm(self.src.vectors, a)[ia]
+        tgt_norm = _run_norm(self.tgt.vectors, b)[jb]
+        cos = dot / (src_norm * tgt_norm)
+        nn = 0.5 * ((self.src_nn_cum[i] - self.src_nn_cum[ia]) / a
+                    + (self.tgt_nn_cum[j] - self.tgt_nn_cum[jb]) / b)
+        src_len = _cum(self.src.lengths)[i] - _cum(self.src.lengths)[ia]
+        tgt_len = _cum(self.tgt.lengths)[j] - _cum(self.tgt.lengths)[jb]
+        src_len = src_len * self._length_ratio
         agreement = np.log2(1.0 + np.minimum(src_len, tgt_len) / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
-        value = (cos - nn) * agreement
-        if (a, b) != (1, 1):
-            value -= cfg.merge_penalty * (a + b - 2)
+        self.agreement[(a, b)] = agreement
+        value = (cos - nn) / self.scale * agreement - cfg.merge_penalty * (a + b - 2)
         if cfg.paragraph_penalty:
-            crossings = float(self.src.paragraphs[i - 1] != self.src.paragraphs[i - a])
-            tgt_par = self.tgt.paragraphs
-            crossings = crossings + (tgt_par[js - 1] != tgt_par[js - b])
-            value -= cfg.paragraph_penalty * crossings
-        return value
+            sp, tp = self.src.paragraphs, self.tgt.paragraphs
+            crossings = (sp[i - 1] != sp[np.minimum(ia, self.n - 1)]).astype(float) + (tp[j - 1] != tp[np.minimum(jb, self.m - 1)])
+            value = value - cfg.paragraph_penalty * crossings
+        reachable = self.inside & (rows >= a) & (self.cols >= b) & (self.cols <= self.m)
+        return np.where(reachable, value, -np.inf)
+
+    def recheck(self, links: list[Link], texts: tuple[Sequence[str], Sequence[str]],
+                embed: Callable[[list[str], int], np.ndarray]) -> bool:
+        """Embed the joined text of merges on or next to the path; override their values.
+
+        Candidates: every merged side of a link, and the union of two neighbouring links
+        when one of them is 1-0/0-1 or a merge (a 1-1 plus an unlinked sentence may really
+        be a 2-1). Returns whether any value changed."""
+        cells: set[tuple[int, int, int, int]] = set()
+        ends, i, j = [], 0, 0
+        for link in links:
+            i, j = i + len(link.src), j + len(link.tgt)
+            ends.append((i, j, len(link.src), len(link.tgt)))
+        for t, (i, j, a, b) in enumerate(ends):
+            if (a, b) != (1, 1) and a and b:
+                cells.add((i, j, a, b))
+            if t and ((a, b) != (1, 1) or ends[t - 1][2:] != (1, 1)):
+                a2, b2 = a + ends[t - 1][2], b + ends[t - 1][3]
+                if a2 and b2 and (a2, b2) in self.values:
+                    cells.add((i, j, a2, b2))
+        runs = sorted({(side, end - size, end) for i, j, a, b in cells
+                       for side, end, size in ((0, i, a), (1, j, b)) if size > 1})
+        if not runs:
+            return False
+        vectors = {}
+        for side in (0, 1):
+            spans = [run for run in runs if run[0] == side]
+            if spans:
+                vectors.update(zip(spans, embed([" ".join(texts[side][s:e]) for _, s, e in spans], side)))
+        changed = False
+        for i, j, a, b in cells:
+            src_vec = vectors.get((0, i - a, i), _normalise(self.src.vectors[i - a:i].sum(0, keepdims=True))[0])
+            tgt_vec = vectors.get((1, j - b, j), _normalise(self.tgt.vectors[j - b:j].sum(0, keepdims=True))[0])
+            composed = self._composed_cosine(i, a, j, b)
+            c = j - self.lo[i]
+            if 0 <= c < self.width and np.isfinite(self.values[(a, b)][i, c]):
+                gain = (float(src_vec @ tgt_vec) - composed) / self.scale
+                self.values[(a, b)][i, c] += gain * self.agreement[(a, b)][i, c]
+                changed = True
+        return changed
+
+    def _composed_cosine(self, i: int, a: int, j: int, b: int) -> float:
+        src_sum = self.src.vectors[i - a:i].sum(axis=0)
+        tgt_sum = self.tgt.vectors[j - b:j].sum(axis=0)
+        return float(src_sum @ tgt_sum / (np.linalg.norm(src_sum) * np.linalg.norm(tgt_sum) + 1e-12))
 
     def run(self) -> list[Link]:
-        n = self.n
-        neg = -np.inf
-        score = [np.full(self.hi[i] - self.lo[i] + 1, neg) for i in range(n + 1)]
-        back = [np.full(self.hi[i] - self.lo[i] + 1, -1, dtype=np.int8) for i in range(n + 1)]
+        n, width, skip = self.n, self.width, self.config.skip_penalty
+        score = np.full((n + 1, width), -np.inf)
+        back = np.full((n + 1, width), -1, dtype=np.int8)
+        ramp = skip * np.arange(width)
+        skip_type = self.types.index((0, 1))
         for i in range(n + 1):
-            js = np.arange(self.lo[i], self.hi[i] + 1)
             row, row_back = score[i], back[i]
             if i == 0:
-                row[js == 0] = 0.0
+                row[0] = 0.0  # lo[0] == 0
             for t, (a, b) in enumerate(self.types):
-                if a > i:
-                    continue
-                if a == 0:
+                if a == 0 or a > i:
                     continue  # 0-1 links are handled along the row below
-                prev_lo, prev_hi = self.lo[i - a], self.hi[i - a]
-                jp = js - b
-                ok = (jp >= prev_lo) & (jp <= prev_hi)
-                if not ok.any():
+                prev = i - a
+                shift = int(self.lo[i] - b - self.lo[prev])
+                start, stop = max(0, -shift), min(width, width - shift)
+                if start >= stop:
                     continue
-                cand = np.full(len(js), neg)
-                prev = score[i - a][jp[ok] - prev_lo]
-                cand[ok] = prev + (self._values(i, a, b, js[ok]) if b else -self.config.skip_penalty)
-                better = cand > row
-                row[better], row_back[better] = cand[better], t
-            # 0-1 links: a running maximum along the row (value 0 each).
+                cand = score[prev, start + shift: stop + shift] + (self.values[(a, b)][i, start:stop] if b else -skip)
+                better = cand > row[start:stop]
+                row[start:stop][better] = cand[better]
+                row_back[start:stop][better] = t
             # 0-1 links: row[c] = max(row[c], row[c-1] - skip), as one running maximum.
-            ramp = self.config.skip_penalty * np.arange(len(js))
             running = np.maximum.accumulate(row + ramp) - ramp
             from_left = running > row + 1e-9  # tolerance: the ramp round trip is inexact
-            row_back[from_left] = self.types.index((0, 1))
+            row_back[from_left] = skip_type
             row[from_left] = running[from_left]
-        return self._trace(score, back)
+            row[~self.inside[i]] = -np.inf
+        return self._trace(back)
 
-    def _trace(self, score: list[np.ndarray], back: list[np.ndarray]) -> list[Link]:
+    def _trace(self, back: np.ndarray) -> list[Link]:
         links: list[Link] = []
         i, j = self.n, self.m
         while i > 0 or j > 0:
-            a, b = self.types[int(back[i][j - self.lo[i]])]
-            src_ids = tuple(range(i - a, i))
-            tgt_ids = tuple(range(j - b, j))
-            links.append(Link(src_ids, tgt_ids, self._cosine(i, a, j, b)))
+            a, b = self.types[int(back[i, j - self.lo[i]])]
+            cosine = self._composed_cosine(i, a, j, b) if a and b else 0.0
+            links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), cosine))
             i, j = i - a, j - b
         links.reverse()
         return links
 
-    def _cosine(self, i: int, a: int, j: int, b: int) -> float:
-        if a == 0 or b == 0:
-            return 0.0
-        src_sum = self.src.vectors[i - a:i].sum(axis=0)
-        tgt_sum = self.tgt.vectors[j - b:j].sum(axis=0)
-        return float(src_sum @ tgt_sum / (np.linalg.norm(src_sum) * np.linalg.norm(tgt_sum) + 1e-12))
+
+def _cum(values: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0.0], np.cumsum(values)])
 
 
 def _length_ratio(src_lengths: np.ndarray, tgt_lengths: np.ndarray, prior: float = 10.0) -> float:
@@ -268,15 +348,11 @@ def _length_ratio(src_lengths: np.ndarray, tgt_lengths: np.ndarray, prior: float
     return float(np.exp(np.log(ratio) * size / (size + prior)))
 
 
-def _run_norms(vectors: np.ndarray, k: int) -> dict[int, np.ndarray]:
-    """norms[a][i] = |v_i + ... + v_{i+a-1}| for every start i (0 beyond the end)."""
+def _run_norm(vectors: np.ndarray, a: int) -> np.ndarray:
+    """norm[s] = |v_s + ... + v_{s+a-1}| for every start s (1 where the run leaves the end)."""
     n = len(vectors)
-    norms: dict[int, np.ndarray] = {0: np.ones(n + 1)}
-    running = np.zeros_like(vectors, dtype=np.float64)
-    for a in range(1, k + 1):
-        full = np.ones(n + 1)
-        if a <= n:
-            running = running[: n - a + 1] + vectors[a - 1:].astype(np.float64)
-            full[: n - a + 1] = np.linalg.norm(running, axis=1)
-        norms[a] = np.maximum(full, 1e-9)
-    return norms
+    norm = np.ones(n + 1)
+    if a <= n:
+        cum = np.concatenate([np.zeros((1, vectors.shape[1])), np.cumsum(vectors, axis=0, dtype=np.float64)])
+        norm[: n - a + 1] = np.linalg.norm(cum[a:] - cum[:-a], axis=1)
+    return np.maximum(norm, 1e-9)

@@ -46,13 +46,10 @@ def build(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder."),
 ) -> None:
     """Pair documents (pairs.csv, equal stems, else locate renderings), align, flag, export."""
-    from align.export.records import write_jsonl
-    from align.export.summary import summarise
-    from align.export.tables import write_tsv
-    from align.export.tmx import write_tmx
-    from align.fileio import ensure_output_dir, write_text_atomic
-    from align.pipeline import build as run_build
     from align.embed import load_encoder
+    from align.export.summary import summarise
+    from align.fileio import ensure_output_dir
+    from align.pipeline import build as run_build
 
     started = time.perf_counter()
     try:
@@ -65,17 +62,47 @@ def build(
                     yield item
                     bars.advance(task)
 
-            result = run_build(src_dir, tgt_dir, encoder, src_lang, tgt_lang, progress=tracked)
+            result = run_build(src_dir, tgt_dir, encoder, src_lang, tgt_lang, progress=tracked,
+                               cache_dir=cache_dir)
         summary = summarise(result, time.perf_counter() - started)
-        write_jsonl(output / "links.jsonl", result.pairs)
-        write_tsv(output / "pairs.tsv", result.pairs)
-        write_tmx(output / "corpus.tmx", result.pairs, src_lang, tgt_lang)
-        write_text_atomic(output / "no_source.tsv", _no_source_table(result))
-        write_text_atomic(output / "summary.md", summary.markdown())
+        written = _write_outputs(output, result, summary, src_lang, tgt_lang)
     except InputError as error:
         _fail(error)
     _print_summary(summary)
-    console.print(f"Wrote links.jsonl, pairs.tsv, corpus.tmx, no_source.tsv, summary.md to {output}/")
+    console.print(f"Wrote {', '.join(written)} to {output}/")
+
+
+@app.command()
+def locate(
+    en_files: list[Path] = typer.Argument(..., help="English texts to search for renderings."),
+    ru_paths: list[Path] = typer.Option(..., "--in", help="Russian collection: a file or folder (repeat --in)."),
+    output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
+    model: str = typer.Option("use-m3", "--model", help=MODEL_HELP),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding and index cache folder."),
+) -> None:
+    """Find which Russian sentences each English sentence renders (or none); align and flag them.
+
+    Example: align locate corpus/en/*.txt --in corpus/ru -o out/"""
+    from align.embed import load_encoder
+    from align.export.summary import summarise
+    from align.fileio import ensure_output_dir
+    from align.pipeline import BuildResult, list_input_files, load_document, locate_all
+
+    started = time.perf_counter()
+    try:
+        ensure_output_dir(output)
+        encoder = load_encoder(model, cache_dir=cache_dir)
+        ru_files = [f for p in ru_paths for f in (list_input_files(p) if p.is_dir() else [p])]
+        collection = [load_document(p, "ru", encoder) for p in ru_files]
+        english = [load_document(p, "en", encoder) for p in en_files]
+        pairs, unmatched = locate_all(english, collection, cache_dir)
+        result = BuildResult(tuple(collection), tuple(english), tuple(pairs), unmatched)
+        summary = summarise(result, time.perf_counter() - started)
+        written = _write_outputs(output, result, summary, "ru", "en")
+    except InputError as error:
+        _fail(error)
+    _print_summary(summary)
+    console.print(f"Wrote {', '.join(written)} to {output}/")
 
 
 @app.command()
@@ -131,6 +158,25 @@ def models(
     console.print(f"e5-small ready in {folder}")
 
 
+def _write_outputs(output: Path, result, summary, src_lang: str, tgt_lang: str) -> list[str]:
+    """Every output file of a build (coverage only when some text was located); returns their names."""
+    from align.export.records import write_jsonl
+    from align.export.tables import write_tsv
+    from align.export.tmx import write_tmx
+    from align.fileio import write_text_atomic
+
+    write_jsonl(output / "links.jsonl", result.pairs)
+    write_tsv(output / "pairs.tsv", result.pairs)
+    write_tmx(output / "corpus.tmx", result.pairs, src_lang, tgt_lang)
+    write_text_atomic(output / "no_source.tsv", _no_source_table(result))
+    write_text_atomic(output / "summary.md", summary.markdown())
+    written = ["links.jsonl", "pairs.tsv", "corpus.tmx", "no_source.tsv", "summary.md"]
+    if result.unmatched:  # some target text was located in the collection
+        _write_coverage(output, result)
+        written += ["coverage.md", "coverage.tsv"]
+    return written
+
+
 def _no_source_table(result) -> str:
     lines = ["file\tsentence\tstart\tend\ttext"]
     for doc in result.tgt_docs:
@@ -138,6 +184,49 @@ def _no_source_table(result) -> str:
             s = doc.sentences[j]
             lines.append(f"{doc.path}\t{j}\t{s.start}\t{s.end}\t{s.text.replace(chr(9), ' ')}")
     return "\n".join(lines) + "\n"
+
+
+def _write_coverage(output: Path, result) -> None:
+    """coverage.tsv (one row per passage: English and Russian lines) and coverage.md
+    (per English text: share of sentences with a source, Russian documents and lines)."""
+    from bisect import bisect_right
+
+    from align.fileio import write_text_atomic
+
+    newlines: dict = {}  # document -> offsets of its line breaks
+
+    def lines(doc, first: int, last: int) -> str:
+        """Line range (1-based, in the original file) of sentences first..last."""
+        if doc not in newlines:
+            newlines[doc] = [k for k, c in enumerate(doc.document.raw) if c == "\n"]
+        start, end = doc.sentences[first].start, doc.sentences[last].end
+        return f"{bisect_right(newlines[doc], start - 1) + 1}-{bisect_right(newlines[doc], max(end - 1, start) - 1) + 1}"
+
+    rows = ["en_file\ten_sentences\ten_lines\tru_file\tru_sentences\tru_lines\tscore"]
+    md = ["# Coverage: which Russian documents each English text draws on", "",
+          "| English file | sentences | with a source | share | Russian documents (lines) |", "|---|---:|---:|---:|---|"]
+    for doc in result.tgt_docs:
+        located = [p for p in result.pairs if p.tgt is doc]
+        linked = {j for p in located for link in p.links if link.src for j in link.tgt}
+        sources = []
+        for pair in located:
+            spans = pair.passages or (_whole(pair),)
+            for ps in spans:
+                ru_lines = lines(pair.src, ps.ru_start, ps.ru_end - 1)
+                rows.append(f"{doc.path}\t{ps.en_start}-{ps.en_end - 1}\t{lines(doc, ps.en_start, ps.en_end - 1)}"
+                            f"\t{pair.src.path}\t{ps.ru_start}-{ps.ru_end - 1}\t{ru_lines}\t{ps.score:.3f}")
+            sources.append(f"{pair.src.path} ({', '.join(lines(pair.src, p.ru_start, p.ru_end - 1) for p in spans)})")
+        total = len(doc.sentences)
+        md.append(f"| {doc.path} | {total} | {len(linked)} | {len(linked) / total:.1%} | {'; '.join(sources) or '–'} |")
+    write_text_atomic(output / "coverage.tsv", "\n".join(rows) + "\n")
+    write_text_atomic(output / "coverage.md", "\n".join(md) + "\n")
+
+
+def _whole(pair):
+    """A parallel pair as one passage spanning both documents."""
+    from align.locate import Passage
+
+    return Passage(0, len(pair.tgt.sentences), 0, len(pair.src.sentences), 1.0)
 
 
 def _print_summary(summary) -> None:

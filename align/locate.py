@@ -1,20 +1,29 @@
 """Comparable-corpus mode: find the source passages that an English text renders.
 
-1. Retrieval: every English sentence is compared with every sentence of the Russian
-   collection; cosines become ratio-margin scores (Artetxe & Schwenk 2019): a
-   cosine divided by the mean cosine of both sentences with their k nearest
-   neighbours on the other side, so a generic sentence on the same topic does not
-   score like a rendering.
-2. Chaining: renderings come in runs, in order. A Viterbi pass over the English
-   sentences picks for each one either "no source" or one of its best Russian
-   candidates, rewarding a candidate that follows the previous pick closely in the
-   same Russian document. Runs of picks become passages.
-3. Each passage pair is then handed to the sentence aligner (see ``pipeline``).
+1. Retrieval: the best Russian rows of each English sentence, from an exact
+   (blocked) matrix product, or from an approximate nearest-neighbour index
+   (faiss IVF, cached on disk) once the collection passes ``ann_threshold`` rows.
+   Cosines become ratio-margin scores (Artetxe & Schwenk 2019): a cosine divided by
+   the mean cosine of both sentences with their k nearest neighbours on the other
+   side (near-identical Russian rows, i.e. duplicates, count once), so a generic
+   sentence on the same topic does not score like a rendering.
+2. Evidence: numbers and names (transliterated) shared or contradicted, and length
+   agreement, adjust each candidate's score.
+3. Chaining: renderings come in runs, in order. A Viterbi pass over the English
+   sentences picks for each one either "no source" or one of its candidates,
+   rewarding a candidate that follows the previous pick in the same document.
+   Runs of picks that pass the acceptance thresholds become passages.
+4. Duplicates: the Russian rows of accepted passages are masked and the search is
+   repeated, so a text quoted twice in the collection yields a passage per copy.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -23,27 +32,45 @@ import numpy as np
 class LocateConfig:
     candidates: int = 8
     neighbours: int = 4
+    # Near-identical Russian rows (cosine above this) count once among the neighbours.
+    duplicate_cosine: float = 0.93
+    # Evidence weights, added to the margin: shared/contradicted numbers, shared names,
+    # length agreement (log2(1 + short/long) - 1, in [-1, 0]).
+    number_weight: float = 0.08
+    name_weight: float = 0.05
+    length_weight: float = 0.1
     # A lone sentence counts as a rendering only with a high margin and cosine and
     # enough words (short captions match anything).
     single_margin: float = 1.36
-    single_cosine: float = 0.6
+    single_cosine: float = 0.7
     single_words: int = 5
     # A run of two or more counts when its mean and best margins are high enough.
     run_mean_margin: float = 1.18
     run_best_margin: float = 1.3
     # Margin above which a sentence inside a run counts (the run supports it).
     run_margin: float = 1.06
-    # Reward for a pick that continues the previous one (same document, close after it).
+    # Reward for a pick that continues the previous one in the same document within
+    # max_forward rows; no penalty within skip_forward (abridged quotes), else a penalty.
     continuity: float = 0.12
     max_forward: int = 6
+    skip_forward: int = 40
     max_backward: int = 1
-    # Passages closer than this (English and Russian sentences) are merged.
+    # An accepted run grows by neighbouring sentences whose candidate, within
+    # skip_forward rows of its edge, has at least this margin.
+    extend_margin: float = 0.95
+    # Picks closer than this (English sentences) join one run.
     merge_gap_en: int = 2
-    merge_gap_ru: int = 8
+    # Search rounds: each round masks the rows already found, to report every copy.
+    rounds: int = 3
+    # A later copy of an English passage must match within this cosine of the first.
+    copy_tolerance: float = 0.04
     # Sentences of context added on each side of a passage before it is aligned.
     context: int = 2
     # Links at the edges of an aligned passage below this cosine are dropped as context.
     edge_cosine: float = 0.45
+    # Collections with more rows than this are searched through a cached ANN index.
+    ann_threshold: int = 200_000
+    ann_probe: int = 32
 
 
 @dataclass(frozen=True)
@@ -66,84 +93,269 @@ class Candidates:
     margin: np.ndarray  # (m, k)
 
 
-def retrieve(en_vectors: np.ndarray, ru_vectors: np.ndarray, config: LocateConfig = LocateConfig()) -> Candidates:
+class ExactSearch:
+    """Top-k inner products by a blocked matrix product (bounded memory)."""
+
+    def __init__(self, vectors: np.ndarray, block: int = 65536) -> None:
+        self.vectors = vectors
+        self.block = block
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        best_rows = np.zeros((len(queries), 0), dtype=np.int64)
+        best_sims = np.zeros((len(queries), 0), dtype=np.float32)
+        for start in range(0, len(self.vectors), self.block):
+            sims = queries @ self.vectors[start:start + self.block].T
+            kk = min(k, sims.shape[1])
+            top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+            best_rows = np.hstack([best_rows, top + start])
+            best_sims = np.hstack([best_sims, np.take_along_axis(sims, top, axis=1)])
+            if best_rows.shape[1] > k:
+                keep = np.argpartition(-best_sims, k - 1, axis=1)[:, :k]
+                best_rows = np.take_along_axis(best_rows, keep, axis=1)
+                best_sims = np.take_along_axis(best_sims, keep, axis=1)
+        return _sorted(best_rows, best_sims)
+
+
+class AnnSearch:
+    """faiss inverted-file index (inner product, flat lists), built once and cached."""
+
+    def __init__(self, vectors: np.ndarray, cache_dir: Path, probe: int) -> None:
+        import faiss
+
+        key = hashlib.blake2b(np.ascontiguousarray(vectors).data, digest_size=16).hexdigest()
+        path = Path(cache_dir) / "index" / f"ivf-{len(vectors)}-{key}.faiss"
+        self.vectors, self.path, self.build_seconds = vectors, path, 0.0
+        if path.exists():
+            self.index = faiss.read_index(str(path))
+        else:
+            started = time.perf_counter()
+            self.index = build_ivf(vectors)
+            self.build_seconds = time.perf_counter() - started
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".tmp")
+            faiss.write_index(self.index, str(partial))
+            partial.replace(path)
+        self.index.nprobe = probe
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        sims, rows = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        return _sorted(rows.astype(np.int64), sims)
+
+
+def build_ivf(vectors: np.ndarray, seed: int = 0):
+    """IVF-flat index, about 2·sqrt(n) lists, k-means (10 rounds) on 40 sampled rows per list."""
+    import faiss
+
+    n, dim = vectors.shape
+    lists = max(1, int(2 * np.sqrt(n)))
+    sample = np.random.default_rng(seed).choice(n, size=min(n, 40 * lists), replace=False)
+    quantizer = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFFlat(quantizer, dim, lists, faiss.METRIC_INNER_PRODUCT)
+    index.cp.niter = 10
+    index.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+    for start in range(0, n, 100_000):
+        index.add(np.ascontiguousarray(vectors[start:start + 100_000], dtype=np.float32))
+    return index
+
+
+def make_search(vectors: np.ndarray, config: LocateConfig = LocateConfig(),
+                cache_dir: Path | None = None) -> ExactSearch | AnnSearch:
+    """Exact search for small collections, a cached ANN index past ``ann_threshold`` rows."""
+    if len(vectors) <= config.ann_threshold:
+        return ExactSearch(vectors)
+    from align.embed import default_cache_dir
+
+    return AnnSearch(vectors, cache_dir or default_cache_dir(), config.ann_probe)
+
+
+def _sorted(rows: np.ndarray, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(-sims, axis=1)
+    return np.take_along_axis(rows, order, axis=1), np.take_along_axis(sims, order, axis=1)
+
+
+def retrieve(en_vectors: np.ndarray, ru_vectors: np.ndarray, config: LocateConfig = LocateConfig(),
+             search: ExactSearch | AnnSearch | None = None) -> Candidates:
     """Top candidates of each English sentence in the collection, margin-scored."""
-    m, n = len(en_vectors), len(ru_vectors)
-    k = min(config.candidates, n)
-    kn = min(config.neighbours, n)
-    sims = en_vectors @ ru_vectors.T  # (m, n): m is one document, n the collection
-    rows = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-    cos = np.take_along_axis(sims, rows, axis=1)
-    order = np.argsort(-cos, axis=1)
-    rows, cos = np.take_along_axis(rows, order, axis=1), np.take_along_axis(cos, order, axis=1)
-    en_nn = -np.partition(-sims, kn - 1, axis=1)[:, :kn].mean(axis=1)
-    km = min(config.neighbours, m)
-    ru_nn = -np.partition(-sims, km - 1, axis=0)[:km].mean(axis=0)
-    margin = cos / np.maximum((en_nn[:, None] + ru_nn[rows]) / 2, 1e-6)
-    return Candidates(rows=rows, cosine=cos, margin=margin)
+    search = search or ExactSearch(ru_vectors)
+    rows, cos = search.search(en_vectors, min(config.candidates, len(ru_vectors)))
+    valid = rows >= 0  # an ANN index may return fewer hits than asked
+    rows, cos = np.where(valid, rows, 0), np.where(valid, cos, -1.0)
+    # English side: mean of the k best cosines, each duplicate Russian text counted once.
+    vecs = ru_vectors[rows]  # (m, k, d)
+    pair = np.einsum("mkd,mld->mkl", vecs, vecs)
+    dup = np.triu(pair > config.duplicate_cosine, 1).any(axis=1)  # a copy of a better-ranked row
+    distinct = np.where(dup | ~valid, -np.inf, cos)
+    kn = min(config.neighbours, rows.shape[1])
+    top = -np.sort(-distinct, axis=1)[:, :kn]
+    en_nn = np.where(np.isfinite(top), top, 0.0).sum(axis=1) / np.maximum(np.isfinite(top).sum(axis=1), 1)
+    # Russian side: each candidate row against the English sentences of this text.
+    unique, inverse = np.unique(rows, return_inverse=True)
+    back = ru_vectors[unique] @ en_vectors.T
+    km = min(config.neighbours, len(en_vectors))
+    ru_nn = -np.partition(-back, km - 1, axis=1)[:, :km].mean(axis=1)
+    # A short English text gives few neighbours: floor at the text's typical English side.
+    ru_nn = np.maximum(ru_nn, np.median(en_nn))
+    margin = cos / np.maximum((en_nn[:, None] + ru_nn[inverse.reshape(rows.shape)]) / 2, 1e-6)
+    return Candidates(rows=rows, cosine=cos, margin=np.where(valid, margin, 0.0))
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
+                      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
+
+
+def numbers(text: str) -> frozenset[str]:
+    """Figures of a sentence, thousands separators and decimal marks ignored."""
+    return frozenset(n.replace(",", "").replace(".", "") for n in _NUMBER.findall(text.replace("\u00a0", "")))
+
+
+def names(text: str) -> frozenset[str]:
+    """Capitalised words (not the first) as 4-letter Latin keys, Cyrillic transliterated."""
+    words = _WORD.findall(text)[1:]
+    keys = set()
+    for word in words:
+        if len(word) >= 4 and word[0].isupper():
+            latin = "".join(_CYRILLIC.get(c, c) for c in word.lower())
+            keys.add(latin.replace("y", "i").replace("j", "i")[:4])
+    return frozenset(keys)
+
+
+def evidence(en_texts: list[str], ru_text, rows: np.ndarray, config: LocateConfig = LocateConfig()) -> np.ndarray:
+    """Score adjustment per candidate from numbers, names and length (``ru_text(row)`` -> str)."""
+    bonus = np.zeros(rows.shape)
+    for j, text in enumerate(en_texts):
+        en_num, en_names, en_len = numbers(text), names(text), max(len(text), 1)
+        for c, row in enumerate(rows[j]):
+            other = ru_text(int(row))
+            ru_num = numbers(other)
+            if en_num and ru_num:
+                bonus[j, c] += config.number_weight * (1 if en_num & ru_num else -1)
+            if en_names & names(other):
+                bonus[j, c] += config.name_weight
+            short, long_ = sorted((en_len, max(len(other), 1)))
+            bonus[j, c] += config.length_weight * (np.log2(1 + short / long_) - 1)
+    return bonus
 
 
 def find_passages(cands: Candidates, doc_of_row: np.ndarray, en_words: np.ndarray,
-                  config: LocateConfig = LocateConfig()) -> list[Passage]:
-    """Viterbi over English sentences (each picks one candidate row or nothing), then
-    runs of picks that pass the acceptance thresholds become passages."""
-    picks = _viterbi(cands, doc_of_row, config)
+                  config: LocateConfig = LocateConfig(), bonus: np.ndarray | None = None) -> list[Passage]:
+    """Passages of every search round; each round masks the rows found before it, so
+    every copy of a quoted text is reported. Sorted by English then Russian start."""
+    score = cands.margin + (0.0 if bonus is None else bonus)
+    found: list[Passage] = []
+    best_cosine: dict[int, float] = {}  # per English sentence, over the passages found so far
+    for _ in range(config.rounds):
+        new = _accepted(cands, score, doc_of_row, en_words, config)
+        if not new:
+            break
+        for passage, cosines in new:
+            # Another copy must match as well as the first one (same text), not merely
+            # paraphrase it (another author on the same subject).
+            shared = [j for j in cosines if j in best_cosine]
+            if not shared or (np.mean([cosines[j] for j in shared])
+                              >= np.mean([best_cosine[j] for j in shared]) - config.copy_tolerance):
+                found.append(passage)
+            score = np.where((cands.rows >= passage.ru_start) & (cands.rows < passage.ru_end), -np.inf, score)
+        for _, cosines in new:
+            for j, c in cosines.items():
+                best_cosine[j] = max(best_cosine.get(j, -1.0), c)
+    return sorted(found, key=lambda p: (p.en_start, p.ru_start))
+
+
+def _accepted(cands: Candidates, score: np.ndarray, doc_of_row: np.ndarray, en_words: np.ndarray,
+              config: LocateConfig) -> list[tuple[Passage, dict[int, float]]]:
+    """One Viterbi pass; runs that pass the acceptance thresholds, with the cosine of
+    each English sentence's pick."""
+    picks = _viterbi(cands.rows, score, doc_of_row, config)
     passages = []
-    for run in _runs(picks, doc_of_row, config):
-        en = [j for j, _ in run]
-        ru = [r for _, r in run]
-        margins = np.array([cands.margin[j][cands.rows[j] == r].max() for j, r in run])
-        if len(run) == 1:
-            j, r = run[0]
-            cosine = cands.cosine[j][cands.rows[j] == r].max()
-            if (margins[0] < config.single_margin or cosine < config.single_cosine
-                    or en_words[j] < config.single_words):
-                continue
-        elif margins.mean() < config.run_mean_margin or margins.max() < config.run_best_margin:
+    for run in _runs(picks, cands.rows, doc_of_row, config):
+        values = np.array([score[j, c] for j, c in run])
+        # Short sentences (captions, headings) ride along but do not make a run.
+        long_ = [i for i, (j, _) in enumerate(run) if en_words[j] >= config.single_words]
+        if not long_:
             continue
-        passages.append(Passage(min(en), max(en) + 1, min(ru), max(ru) + 1, float(margins.mean())))
+        steps = np.diff([cands.rows[j, c] for j, c in run])
+        if len(long_) == 1 or not ((steps >= -config.max_backward) & (steps <= config.max_forward)).any():
+            # Alone, or only loosely chained (picks far apart): the best one must stand alone.
+            best = max(long_, key=lambda i: values[i])
+            j, c = run[best]
+            if values[best] < config.single_margin or cands.cosine[j, c] < config.single_cosine:
+                continue
+        elif values.mean() < config.run_mean_margin or values[long_].max() < config.run_best_margin:
+            continue
+        run = _extend(run, cands.rows, score, doc_of_row, config)
+        en = [j for j, _ in run]
+        ru = [int(cands.rows[j, c]) for j, c in run]
+        passage = Passage(min(en), max(en) + 1, min(ru), max(ru) + 1, float(values.mean()))
+        passages.append((passage, {j: float(cands.cosine[j, c]) for j, c in run}))
     return passages
 
 
-def _viterbi(cands: Candidates, doc_of_row: np.ndarray, config: LocateConfig) -> list[int | None]:
-    m, k = cands.rows.shape
-    emission = cands.margin - config.run_margin  # state c in 0..k-1; state k = no source
-    score = np.zeros((m, k + 1))
+def _extend(run: list[tuple[int, int]], rows: np.ndarray, score: np.ndarray, doc_of_row: np.ndarray,
+            config: LocateConfig) -> list[tuple[int, int]]:
+    """Grow an accepted run by neighbouring English sentences whose candidate lies just
+    before (after) its Russian start (end) in the same document, with a margin above
+    ``extend_margin``: the opening or closing sentences of a quote the chaining left out."""
+    for direction in (-1, 1):
+        while True:
+            j0, c0 = run[0] if direction < 0 else run[-1]
+            j, edge = j0 + direction, rows[j0, c0]
+            if not 0 <= j < len(rows):
+                break
+            step = (rows[j] - edge) * direction
+            ok = ((doc_of_row[rows[j]] == doc_of_row[edge]) & (step >= 0) & (step <= config.skip_forward)
+                  & (score[j] >= config.extend_margin))
+            if not ok.any():
+                break
+            c = int(np.argmax(np.where(ok, score[j], -np.inf)))
+            run = [(j, c)] + run if direction < 0 else run + [(j, c)]
+    return run
+
+
+def _viterbi(rows: np.ndarray, score: np.ndarray, doc_of_row: np.ndarray,
+             config: LocateConfig) -> list[int | None]:
+    """For each English sentence the picked candidate column, or None (no source)."""
+    m, k = rows.shape
+    emission = score - config.run_margin  # state c in 0..k-1; state k = no source
+    total = np.zeros((m, k + 1))
     back = np.zeros((m, k + 1), dtype=np.int64)
-    score[0, :k] = emission[0]
-    score[0, k] = 0.0
+    total[0, :k] = emission[0]
     for j in range(1, m):
-        prev_rows, rows = cands.rows[j - 1], cands.rows[j]
-        step = rows[None, :] - prev_rows[:, None]  # (prev, cur)
-        same_doc = doc_of_row[rows][None, :] == doc_of_row[prev_rows][:, None]
-        close = same_doc & (step >= -config.max_backward) & (step <= config.max_forward)
-        trans = np.where(close, config.continuity, -config.continuity)  # (k, k)
-        from_cands = score[j - 1, :k, None] + trans  # (k, k)
-        from_none = np.full((1, k), score[j - 1, k])
-        total = np.vstack([from_cands, from_none])  # (k+1, k)
-        back[j, :k] = total.argmax(axis=0)
-        score[j, :k] = total.max(axis=0) + emission[j]
-        back[j, k] = int(score[j - 1].argmax())
-        score[j, k] = score[j - 1].max()
+        step = rows[j][None, :] - rows[j - 1][:, None]  # (prev, cur)
+        same_doc = doc_of_row[rows[j]][None, :] == doc_of_row[rows[j - 1]][:, None]
+        near = same_doc & (step >= -config.max_backward) & (step <= config.max_forward)
+        far = same_doc & (step > config.max_forward) & (step <= config.skip_forward)
+        trans = np.where(near, config.continuity, np.where(far, 0.0, -config.continuity))
+        options = np.vstack([total[j - 1, :k, None] + trans, np.full((1, k), total[j - 1, k])])
+        back[j, :k] = options.argmax(axis=0)
+        total[j, :k] = options.max(axis=0) + emission[j]
+        back[j, k] = int(total[j - 1].argmax())
+        total[j, k] = total[j - 1].max()
     picks: list[int | None] = [None] * m
-    state = int(score[-1].argmax())
+    state = int(total[-1].argmax())
     for j in range(m - 1, -1, -1):
-        picks[j] = None if state == k else int(cands.rows[j, state])
+        picks[j] = None if state == k else state
         state = int(back[j, state])
     return picks
 
 
-def _runs(picks: list[int | None], doc_of_row: np.ndarray, config: LocateConfig) -> list[list[tuple[int, int]]]:
-    """Group picks into runs: same document, close in both English and Russian order."""
+def _runs(picks: list[int | None], rows: np.ndarray, doc_of_row: np.ndarray,
+          config: LocateConfig) -> list[list[tuple[int, int]]]:
+    """Group picks (English sentence, candidate column) into runs: same document, close
+    in English order, and in Russian order within the skip distance."""
     runs: list[list[tuple[int, int]]] = []
-    for j, row in enumerate(picks):
-        if row is None:
+    for j, c in enumerate(picks):
+        if c is None:
             continue
+        row = rows[j, c]
         if runs:
-            last_j, last_row = runs[-1][-1]
+            last_j, last_c = runs[-1][-1]
+            last_row = rows[last_j, last_c]
             if (j - last_j <= config.merge_gap_en + 1 and doc_of_row[row] == doc_of_row[last_row]
-                    and -config.max_backward <= row - last_row <= config.merge_gap_ru):
-                runs[-1].append((j, row))
+                    and -config.max_backward <= row - last_row <= config.skip_forward):
+                runs[-1].append((j, c))
                 continue
-        runs.append([(j, row)])
+        runs.append([(j, c)])
     return runs

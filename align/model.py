@@ -74,7 +74,7 @@ class Sentence:
 class Flag:
     """A mismatch found on a link: what kind, how serious, and the evidence."""
 
-    kind: str  # omission | addition | weak | mistranslation | number | date | name | untranslated
+    kind: str  # omission | addition | mistranslation | number | date | name | untranslated
     severity: str  # minor | major | critical
     evidence: str
     score: float = 1.0

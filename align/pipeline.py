@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from align.aligner import AlignConfig, Side, align_vectors
+from align.aligner import AlignConfig, Embed, Side, align_vectors
 from align.embed import Encoder
 from align.errors import InputError
 from align.flags import FlagConfig, flag_links
 from align.ingest import read_document, read_lines
-from align.locate import LocateConfig, Passage, find_passages, retrieve
+from align.locate import AnnSearch, ExactSearch, LocateConfig, Passage, evidence, find_passages, make_search, retrieve
 from align.model import Document, Link, Sentence
 from align.segment import split_document
 
@@ -93,9 +93,11 @@ def load_document(path: Path, lang: str, encoder: Encoder, presegmented: bool = 
 
 def align_documents(src: EmbeddedDocument, tgt: EmbeddedDocument,
                     align_config: AlignConfig = AlignConfig(),
-                    flag_config: FlagConfig = FlagConfig()) -> list[Link]:
-    """Align two whole documents and flag every link."""
-    links = align_vectors(src.side(), tgt.side(), align_config)
+                    flag_config: FlagConfig = FlagConfig(), embed: Embed | None = None) -> list[Link]:
+    """Align two whole documents and flag every link; ``embed`` (e.g. ``encoder.encode``)
+    lets the aligner re-score close merge decisions with real embeddings."""
+    texts = ([s.text for s in src.sentences], [s.text for s in tgt.sentences])
+    links = align_vectors(src.side(), tgt.side(), align_config, embed, texts)
     return flag_links(links, [s.text for s in src.sentences], [s.text for s in tgt.sentences],
                       src.lang, tgt.lang, flag_config)
 
@@ -134,13 +136,26 @@ def pair_by_name(src_files: list[Path], tgt_files: list[Path],
 def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument],
                      locate_config: LocateConfig = LocateConfig(),
                      align_config: AlignConfig = AlignConfig(),
-                     flag_config: FlagConfig = FlagConfig()) -> list[AlignedPair]:
-    """Find the passages of the collection that ``tgt`` renders and align each one."""
-    vectors = np.vstack([d.vectors for d in collection])
+                     flag_config: FlagConfig = FlagConfig(),
+                     search: ExactSearch | AnnSearch | None = None) -> list[AlignedPair]:
+    """Find the passages of the collection that ``tgt`` renders (every copy) and align each one.
+
+    ``search`` (from ``make_search`` over the stacked collection vectors) can be built
+    once and shared by every target document."""
     doc_of_row = np.concatenate([np.full(len(d.sentences), k) for k, d in enumerate(collection)])
     first_row = np.concatenate([[0], np.cumsum([len(d.sentences) for d in collection])])
-    en_words = np.array([len(s.text.split()) for s in tgt.sentences])
-    passages = find_passages(retrieve(tgt.vectors, vectors, locate_config), doc_of_row, en_words, locate_config)
+    search = search or make_search(np.vstack([d.vectors for d in collection]), locate_config)
+    en_texts = [s.text for s in tgt.sentences]
+    cands = retrieve(tgt.vectors, search.vectors, locate_config, search)
+
+    def ru_text(row: int) -> str:
+        k = int(doc_of_row[row])
+        return collection[k].sentences[row - int(first_row[k])].text
+
+    bonus = evidence(en_texts, ru_text, cands.rows, locate_config)
+    en_words = np.array([len(t.split()) for t in en_texts])
+    passages = _merge_overlapping(find_passages(cands, doc_of_row, en_words, locate_config, bonus),
+                                  doc_of_row, locate_config.context)
     by_doc: dict[int, list[tuple[Passage, list[Link]]]] = {}
     for passage in passages:
         k = int(doc_of_row[passage.ru_start])
@@ -164,11 +179,27 @@ def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument],
     pairs = []
     for k, found in sorted(by_doc.items()):
         src = collection[k]
+        found.sort(key=lambda item: (item[0].en_start, item[0].ru_start))
         links = [link for _, passage_links in found for link in passage_links]
-        flagged = flag_links(links, [s.text for s in src.sentences], [s.text for s in tgt.sentences],
-                             src.lang, tgt.lang, flag_config)
+        flagged = flag_links(links, [s.text for s in src.sentences], en_texts, src.lang, tgt.lang, flag_config)
         pairs.append(AlignedPair(src, tgt, tuple(flagged), "located", tuple(p for p, _ in found)))
     return pairs
+
+
+def _merge_overlapping(passages: list[Passage], doc_of_row: np.ndarray, pad: int) -> list[Passage]:
+    """Passages of one document whose padded English and Russian ranges both overlap
+    become one (aligned once); copies elsewhere in the document stay apart."""
+    merged: list[Passage] = []
+    for p in sorted(passages, key=lambda p: (int(doc_of_row[p.ru_start]), p.ru_start)):
+        last = merged[-1] if merged else None
+        if (last is not None and doc_of_row[last.ru_start] == doc_of_row[p.ru_start]
+                and p.ru_start < last.ru_end + 2 * pad and p.en_start < last.en_end + 2 * pad
+                and last.en_start < p.en_end + 2 * pad):
+            merged[-1] = Passage(min(last.en_start, p.en_start), max(last.en_end, p.en_end), last.ru_start,
+                                 max(last.ru_end, p.ru_end), max(last.score, p.score))
+        else:
+            merged.append(p)
+    return merged
 
 
 def _sub_side(doc: EmbeddedDocument, ids: range) -> Side:
@@ -192,8 +223,23 @@ def _trim(links: list[Link], min_edge_score: float) -> list[Link]:
     return links[start:end]
 
 
+def locate_all(targets: list[EmbeddedDocument], collection: list[EmbeddedDocument],
+               cache_dir: Path | None = None) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
+    """Locate and align every target document in the collection (one shared search);
+    also returns, per target file, the sentence ids left without a source."""
+    search = make_search(np.vstack([d.vectors for d in collection]), LocateConfig(), cache_dir)
+    pairs: list[AlignedPair] = []
+    unmatched: dict[str, tuple[int, ...]] = {}
+    for doc in targets:
+        located = locate_and_align(doc, collection, search=search)
+        pairs.extend(located)
+        linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
+        unmatched[str(doc.path)] = tuple(j for j in range(len(doc.sentences)) if j not in linked)
+    return pairs, unmatched
+
+
 def build(src_dir: Path, tgt_dir: Path, encoder: Encoder, src_lang: str = "ru", tgt_lang: str = "en",
-          progress=None) -> BuildResult:
+          progress=None, cache_dir: Path | None = None) -> BuildResult:
     """Pair (manifest, equal stems) or locate, then align and flag every document."""
     src_files, tgt_files = list_input_files(src_dir), list_input_files(tgt_dir)
     manifest = read_manifest(src_dir, tgt_dir)
@@ -206,14 +252,10 @@ def build(src_dir: Path, tgt_dir: Path, encoder: Encoder, src_lang: str = "ru", 
         pairs.append(AlignedPair(src, tgt, tuple(align_documents(src, tgt)), "parallel"))
         paired_targets.add(tgt_path)
     unmatched: dict[str, tuple[int, ...]] = {}
-    collection = list(src_docs.values())
-    for tgt_path in tgt_files:
-        if tgt_path in paired_targets:
-            continue
-        located = locate_and_align(tgt_docs[tgt_path], collection)
+    targets = [tgt_docs[p] for p in tgt_files if p not in paired_targets]
+    if targets:
+        located, unmatched = locate_all(targets, list(src_docs.values()), cache_dir)
         pairs.extend(located)
-        linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
-        unmatched[str(tgt_path)] = tuple(j for j in range(len(tgt_docs[tgt_path].sentences)) if j not in linked)
     return BuildResult(tuple(src_docs.values()), tuple(tgt_docs.values()), tuple(pairs), unmatched)
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from align.locate import LocateConfig, find_passages, retrieve
+from align.locate import AnnSearch, ExactSearch, LocateConfig, evidence, find_passages, make_search, names, numbers, retrieve
 
 
 def _unit(rng, n, dim=96):
@@ -61,3 +61,101 @@ def test_margin_scores_prefer_the_true_source():
     cands = retrieve(en, ru, LocateConfig(candidates=4))
     assert (cands.rows[:, 0] == np.arange(50)).all()
     assert (cands.margin[:, 0] > cands.margin[:, 1]).all()
+
+
+def test_every_copy_of_a_quoted_text_is_reported():
+    rng = np.random.default_rng(4)
+    ru, doc_of_row = _collection(rng)
+    ru[2400:2406] = _near(ru[300:306], rng, 0.05)  # the same text quoted again in another document
+    en = np.vstack([_unit(rng, 6), _near(ru[300:306], rng), _unit(rng, 6)])
+    passages = find_passages(retrieve(en, ru), doc_of_row, np.full(len(en), 12))
+    assert [(p.en_start, p.en_end, p.ru_start, p.ru_end) for p in passages] == [(6, 12, 300, 306),
+                                                                                (6, 12, 2400, 2406)]
+
+
+def test_a_looser_paraphrase_elsewhere_is_not_a_copy():
+    rng = np.random.default_rng(5)
+    ru, doc_of_row = _collection(rng)
+    ru[2400:2406] = _near(ru[300:306], rng, 1.0)  # another author on the same subject
+    en = np.vstack([_unit(rng, 6), _near(ru[300:306], rng, 0.3), _unit(rng, 6)])
+    passages = find_passages(retrieve(en, ru), doc_of_row, np.full(len(en), 12))
+    assert [(p.ru_start, p.ru_end) for p in passages] == [(300, 306)]
+
+
+def test_abridged_quote_stays_one_passage():
+    rng = np.random.default_rng(6)
+    ru, doc_of_row = _collection(rng)
+    picked = [500, 501, 512, 513, 530, 531]  # the English skips stretches of the original
+    en = np.vstack([_unit(rng, 5), _near(ru[picked], rng), _unit(rng, 5)])
+    passages = find_passages(retrieve(en, ru), doc_of_row, np.full(len(en), 12))
+    assert [(p.en_start, p.en_end, p.ru_start, p.ru_end) for p in passages] == [(5, 11, 500, 532)]
+
+
+def test_numbers_names_and_length_adjust_scores():
+    en = ["On January 18, 1929 Trotsky was expelled from the USSR by the OGPU."]
+    ru = ["18 января 1929 г. Троцкий был выслан из СССР решением ОГПУ.", "В 1931 г. было много дождей и снега."]
+    bonus = evidence(en, ru.__getitem__, np.array([[0, 1]]))
+    assert bonus[0, 0] > 0 > bonus[0, 1]
+    assert names(en[0]) & names(ru[0]) == {"trot", "ogpu"}
+    assert numbers("1,000 и 2 000 300") == {"1000", "2", "000", "300"}
+
+
+def test_ann_index_agrees_with_exact_search_and_is_cached(tmp_path):
+    rng = np.random.default_rng(7)
+    ru, doc_of_row = _collection(rng)
+    en = np.vstack([_unit(rng, 8), _near(ru[1200:1210], rng), _unit(rng, 8)])
+    config = LocateConfig(ann_threshold=1000)
+    ann = make_search(ru, config, tmp_path)
+    assert isinstance(ann, AnnSearch) and ann.path.exists() and ann.build_seconds > 0
+    assert isinstance(make_search(ru, LocateConfig(), tmp_path), ExactSearch)
+    exact_cands, ann_cands = retrieve(en, ru, config), retrieve(en, ru, config, ann)
+    assert (exact_cands.rows[8:18, 0] == ann_cands.rows[8:18, 0]).all()
+    words = np.full(len(en), 12)
+
+    def spans(cands):
+        return [(p.en_start, p.en_end, p.ru_start, p.ru_end) for p in find_passages(cands, doc_of_row, words, config)]
+
+    # The rendering is found either way; commentary's low-ranked candidates may differ.
+    for found in (spans(exact_cands), spans(ann_cands)):
+        assert len(found) == 1 and found[0][0] == 8 and found[0][2] == 1200
+        assert 18 <= found[0][1] <= 19 and 1210 <= found[0][3] <= 1212
+    probe_all = make_search(ru, LocateConfig(ann_threshold=1000, ann_probe=1000), tmp_path)
+    assert spans(retrieve(en, ru, config, probe_all)) == spans(exact_cands)  # every list probed: exact
+    again = make_search(ru, config, tmp_path)
+    assert again.build_seconds == 0.0 and again.path == ann.path
+
+
+def test_exact_search_blocks_match_one_product():
+    rng = np.random.default_rng(8)
+    ru, en = _unit(rng, 1000), _unit(rng, 20)
+    rows, sims = ExactSearch(ru, block=97).search(en, 5)
+    full = en @ ru.T
+    assert (rows == np.argsort(-full, axis=1)[:, :5]).all()
+    assert np.allclose(sims, -np.sort(-full, axis=1)[:, :5], atol=1e-6)
+
+
+def test_locate_command_finds_the_quoted_statement(tmp_path):
+    from typer.testing import CliRunner
+
+    from align.cli import app
+    from conftest import EN_SENTENCES, RU_SENTENCES
+
+    ru_dir = tmp_path / "ru"
+    ru_dir.mkdir()
+    (ru_dir / "letters.txt").write_text(
+        "Письмо о погоде. Весной в горах долго лежит снег, и дороги закрыты до мая.\n\n"
+        "Завод выпустил на прошлой неделе двести тракторов новой модели.\n\n"
+        + "\n\n".join(RU_SENTENCES[:4]) + "\n\nКонец письма. Прошу передать привет товарищам.\n", encoding="utf-8")
+    en = tmp_path / "article.txt"
+    en.write_text("The museum opened a new exhibition of paintings by local artists on Sunday.\n\n"
+                  "Visitors praised the bright colours and the careful restoration work.\n\n"
+                  "In his letter he wrote:\n\n" + "\n\n".join(EN_SENTENCES[:4]) + "\n\n"
+                  "Historians still argue about what happened to the archive.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["locate", str(en), "--in", str(ru_dir), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = (out / "coverage.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and rows[1].split("\t")[1] == "3-6"
+    assert "letters.txt" in rows[1] and "| 8 | 4 | 50.0% |" in (out / "coverage.md").read_text(encoding="utf-8")
+    no_source = (out / "no_source.tsv").read_text(encoding="utf-8")
+    assert "museum" in no_source and "Historians" in no_source and "pitiful threat" not in no_source

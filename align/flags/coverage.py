@@ -1,0 +1,63 @@
+"""Omission and addition detectors: whole sentences (1-0 / 0-1 links) and parts of a
+linked pair, named word by word from a word alignment (``align.tokens``)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from align.flags.config import FlagConfig
+from align.model import Flag
+from align.tokens import Words, best_matches
+
+STOPWORDS = {
+    "ru": frozenset("""и в во не на с со что как а то все всё он она оно они его ее её их к ко у по из за от до о об
+для же бы ли так но или да нет это этот эта эти тот та те того этого был была было были быть есть при
+мы вы я ты мне меня нас вас им ним ней нее неё него себя свой своей свои своих который которая которые
+которого которой также уже еще ещё только даже очень чтобы если когда где там тут здесь вот ведь лишь
+под над без через между после перед про всех всего всем более менее может можно""".split()),
+    "en": frozenset("""the a an and or but of to in on at by for with from as is are was were be been being it its
+this that these those he she they them his her their we you i me my our your not no so if then than
+there here which who whom whose what when where how also just only even very too has have had do does
+did will would can could shall should may might must into onto over under about after before between
+through during up down out off again all any each both some such own same other more most less much""".split()),
+}
+
+
+def whole_flags(text: str, kind: str, config: FlagConfig) -> list[Flag]:
+    """A sentence with no counterpart (1-0 link: omission, 0-1 link: addition)."""
+    severity = "major" if len(text.split()) >= config.omission_major_words else "minor"
+    return [Flag(kind, severity, _clip(text), 1.0)]
+
+
+def unmatched_words(side: Words, other: Words, lang: str, config: FlagConfig) -> tuple[list[str], float]:
+    """Content words of ``side`` with no counterpart in ``other``, and a 0..1 risk score.
+
+    A word counts when it is not a mutual best match and its best cosine is below
+    ``config.token_sim``; the score sums the shortfalls, so it ranks pairs even when
+    no word passes the cut-off."""
+    best, mutual = best_matches(side, other)
+    stop = STOPWORDS.get(lang, frozenset())
+    words, shortfall = [], 0.0
+    for word, sim, is_mutual in zip(side.tokens, best, mutual):
+        if word.lower() in stop or (len(word) < 3 and not re.search(r"\d", word)):
+            continue
+        if not is_mutual:
+            shortfall += max(0.0, config.token_sim + 0.15 - float(sim))
+            if sim < config.token_sim:
+                words.append(word)
+    return words, float(1.0 - np.exp(-shortfall / 0.5))
+
+
+def partial_flags(words: list[str], score: float, kind: str, config: FlagConfig) -> list[Flag]:
+    """Omission/addition flag naming the words without a counterpart."""
+    if len(words) < config.partial_min_words:
+        return []
+    severity = "major" if len(words) >= config.partial_major_words else "minor"
+    side = "Russian" if kind == "omission" else "English"
+    return [Flag(kind, severity, f"{side} words without counterpart: {', '.join(words)}", round(score, 3))]
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,142 @@
+"""Transliteration-aware matching of Russian and English proper names.
+
+Russian is romanised (GOST/BGN-like), then both sides are reduced to a spelling
+*skeleton* that merges the usual English variants (``-sky``/``-skiy``, ``ie``/``e``,
+``kh``/``h``, ``x``/``ks``, double letters), so ``Троцкому`` ↔ ``Trotsky`` and
+``Зиновьева`` ↔ ``Zinoviev`` compare equal up to a case ending.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+_RU_LATIN = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+     "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+# Nominal and adjectival case endings, longest first (applied once, to stems of 4+ letters).
+_RU_ENDINGS = sorted("""ами ями ого его ому ему ыми ими ой ей ий ый ая яя ое ее ую юю ых их ым им ом ем ов ев ёв
+ам ям ах ях а я у ю е ы и о ь""".split(), key=len, reverse=True)
+# Exonyms and abbreviations that are translated, not transliterated (Russian stem → English stems).
+EXONYMS: dict[str, tuple[str, ...]] = {
+    "росси": ("russia",), "русск": ("russia",), "ссср": ("ussr", "soviet union"), "союз": ("union",),
+    "германи": ("german",), "немецк": ("german",), "турци": ("turk",), "франци": ("franc", "french"),
+    "англи": ("england", "english", "britain", "british"), "британи": ("britain", "british"),
+    "китай": ("china", "chinese"), "япони": ("japan",), "польш": ("poland", "polish"),
+    "итали": ("italy", "italian"), "испани": ("spain", "spanish"), "европ": ("europe",),
+    "америк": ("america",), "сша": ("us", "usa", "united states", "america"), "кремл": ("kremlin",),
+    "бог": ("god",), "цк": ("central committee", "cc"), "рф": ("russia", "russian federation"),
+    "кавказ": ("caucasus",), "сибир": ("siberia",), "белорусси": ("belarus",), "беларус": ("belarus",),
+    "грузи": ("georgia",), "греци": ("greece", "greek"), "швеци": ("sweden",), "норвеги": ("norway",),
+    "финлянди": ("finland",), "австри": ("austria",), "венгри": ("hungary",), "чехи": ("czech",),
+    "госдум": ("duma",), "дум": ("duma",), "мид": ("foreign ministry", "foreign affairs"),
+    "минздрав": ("health",), "мвд": ("interior",), "фсб": ("fsb",), "оон": ("un", "united nations"),
+    "ес": ("eu", "european union"), "нато": ("nato",), "лев": ("leon", "lev", "leo"),
+    "новый": ("new",), "нов": ("new",), "санкт": ("st", "saint"), "петербург": ("petersburg",),
+    "соединен": ("united",), "штат": ("states",), "побед": ("victory",), "отечеств": ("fatherland", "homeland"),
+    "миров": ("world",), "балт": ("baltic",), "саш": ("alexand", "sasha"), "ол": ("olga", "olya"),
+    "арави": ("arabia",), "литв": ("lithuania",), "латви": ("latvia",), "эстони": ("estonia",),
+    "ази": ("asia",), "тих": ("pacific",), "черномор": ("black sea",), "беломор": ("white sea",),
+    "морск": ("naval", "navy", "sea", "marine", "maritime"), "молд": ("moldova",), "белорус": ("belarus",), "майкл": ("michael", "mike"), "инди": ("india",), "кита": ("china", "chinese"), "кнр": ("china", "prc"), "корe": ("korea",),
+    # Capitalised words that head names of institutions, days and events, and are translated.
+    "северн": ("north",), "южн": ("south",), "восточн": ("east",), "западн": ("west",),
+    "центральн": ("central",), "главн": ("main", "chief", "general"), "государствен": ("state", "government"),
+    "гос": ("state",), "федеральн": ("federal",), "верховн": ("supreme",), "народн": ("people", "national"),
+    "национальн": ("national",), "народ": ("people",), "ден": ("day",), "дн": ("day",), "кубк": ("cup",),
+    "кубок": ("cup",), "флот": ("fleet", "navy", "naval"), "военно": ("military", "navy", "naval", "armed"),
+    "вооружен": ("armed",), "министерств": ("ministry",), "мин": ("ministry", "minister"),
+    "римск": ("rome", "roman", "pope"), "пап": ("pope",), "святого": ("st", "saint"), "свят": ("st", "saint", "holy"),
+    "красн": ("red",), "бел": ("white",), "черн": ("black",), "великий": ("great",), "велик": ("great",),
+    "совет": ("soviet", "council"), "президент": ("president",), "правительств": ("government",),
+    "генеральн": ("general",), "прокуратур": ("prosecutor",), "суд": ("court",), "партия": ("party",),
+    "парти": ("party",), "съезд": ("congress",), "политбюро": ("politburo",), "коминтерн": ("comintern",),
+    "революци": ("revolution",), "гидромет": ("hydromet", "meteorolog", "weather"), "финск": ("finland", "finnish"),
+}
+
+
+# Heads of Russian compound abbreviations: «Минобороны», «Госдума», «Гидрометцентр».
+_COMPOUND_HEADS = frozenset({"мин", "гос", "гидромет"})
+
+
+@lru_cache(maxsize=65536)
+def ru_stem(word: str) -> str:
+    """Lower-case Russian word without one case ending (kept whole if that leaves < 4 letters)."""
+    word = word.lower().replace("ё", "е")
+    for ending in _RU_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+# Other renderings of a letter in names that came into Russian from English and elsewhere:
+# Техас ↔ Texas, Гарвард ↔ Harvard, Полиция ↔ Police.
+# English names in Russian spelling: Кэпиталз ↔ Capitals, Флайерз ↔ Flyers.
+_VARIANTS = ({"х": "ks"}, {"г": "h"}, {"ц": "c"}, {"э": "a", "з": "s", "й": ""})
+
+
+def romanise(word: str) -> str:
+    """Russian letters to Latin (other characters kept)."""
+    return "".join(_RU_LATIN.get(ch, ch) for ch in word.lower())
+
+
+def romanisations(stem: str) -> list[str]:
+    """The standard romanisation of a stem and its variants, also without an adjective ``-ск``
+    (Московский ↔ Moscow)."""
+    base = re.sub(r"(?:ов|ев|ий|ин|ан|ян)?[сц]к$", "", stem)
+    stems = [stem] + ([base] if base != stem and len(base) >= 3 else [])
+    if len(stem) >= 4 and stem[-1] in "аеиоуыэюяй":  # short words keep their ending: «Дохе» ↔ Doha
+        stems.append(stem[:-1])
+    out = []
+    for s in stems:
+        out.append(romanise(s))
+        out += ["".join(v.get(ch, _RU_LATIN.get(ch, ch)) for ch in s) for v in _VARIANTS if any(ch in s for ch in v)]
+    return out
+
+
+@lru_cache(maxsize=65536)
+def skeleton(latin: str) -> str:
+    """A spelling skeleton on which common English renderings of one Russian name agree."""
+    s = unicodedata.normalize("NFKD", latin.lower())
+    s = re.sub(r"['’]s$", "", "".join(ch for ch in s if not unicodedata.combining(ch)))
+    for old, new in (("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("kh", "h"), ("x", "ks"), ("ck", "k"),
+                     ("ph", "f"), ("oo", "u"), ("ee", "i"), ("w", "v"), ("tz", "ts"), ("zh", "z"), ("j", "y"), ("q", "k"), ("yo", "e"),
+                     ("iy", "i"), ("yi", "i"), ("ij", "i"), ("ii", "i"), ("ie", "e"), ("ye", "e"), ("ya", "ia"), ("yu", "u"), ("iu", "u"), ("ou", "u"), ("y", "i"), ("c", "k")):
+        s = s.replace(old, new)
+    s = re.sub(r"[^a-z0-9]", "", s)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+@lru_cache(maxsize=262144)
+def names_match(ru_word: str, en_word: str) -> bool:
+    """Whether an English word renders a Russian name (case endings, transliteration variants)."""
+    stem = ru_stem(ru_word)
+    en = en_word.lower()
+    lower = ru_word.lower().replace("ё", "е")
+    for key, renderings in EXONYMS.items():
+        if (lower.startswith(key) and (len(key) >= len(stem) - 4 or key in _COMPOUND_HEADS)
+                and any(en.startswith(r.split()[0][: max(4, len(r.split()[0]) - 3)]) for r in renderings)):
+            return True
+    if "-" in ru_word:  # «Санкт-Петербурге», «Военно-морского»: any part
+        return any(names_match(part, en_word) for part in ru_word.split("-") if part)
+    en_sk = skeleton(en)
+    return any(_skeletons_match(skeleton(latin), en_sk) for latin in romanisations(stem))
+
+
+def _skeletons_match(ru_sk: str, en_sk: str) -> bool:
+    if len(ru_sk) < 2 or len(en_sk) < 2:
+        return ru_sk == en_sk
+    if en_sk.startswith(ru_sk) or (ru_sk.startswith(en_sk) and len(en_sk) >= 4):
+        return True
+    if min(len(ru_sk), len(en_sk)) >= 4 and (ru_sk in en_sk or en_sk in ru_sk):
+        return True
+    if SequenceMatcher(None, ru_sk, en_sk[: len(ru_sk) + 1]).ratio() >= 0.8:
+        return True
+    ru_c, en_c = _consonants(ru_sk), _consonants(en_sk)  # Майкл ↔ Michael
+    return len(ru_c) >= 3 and en_c.startswith(ru_c) and len(en_c) <= len(ru_c) + 1
+
+
+def _consonants(s: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyh]", "", s))

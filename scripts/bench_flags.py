@@ -1,0 +1,325 @@
+#!/usr/bin/env python
+"""Mismatch flags measured on real data from ../shared/data (skipped with a message if absent).
+
+1. WMT21 ru-en: both human references are correct translations (flags on them are
+   false alarms); a seeded generator perturbs one reference per segment (deletes a
+   clause, name, number or negation; replaces a number, date or name; adds a phrase;
+   swaps in a sentence from another document; copies the source) and records which
+   flag kinds should catch it. Scores are z-scored against the unperturbed pairs'
+   distribution (the sample acts as one document).
+2. MLQE-PE ru-en dev: sentence level, does the flagger's risk rank sentences that have
+   BAD source tokens or BAD gaps in the MT (ROC AUC, Spearman with HTER); word level,
+   precision/recall of the Russian words named as omitted against BAD source tags.
+
+Usage: .venv/bin/python scripts/bench_flags.py [--limit 300] [--mlqe-limit 1000] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import spearmanr
+from sklearn.metrics import roc_auc_score
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from align.embed import load_encoder  # noqa: E402
+from align.flags import FlagConfig, flag_pair  # noqa: E402
+from align.flags.coverage import STOPWORDS, unmatched_words  # noqa: E402
+from align.flags.names import name_candidates  # noqa: E402
+from align.tokens import best_matches, is_common_word, word_vectors  # noqa: E402
+from align.translit import names_match  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+SEED = 20261121
+MAJOR = {"major", "critical"}
+# perturbation -> (kinds that should catch it, kinds that are not false alarms on it)
+EXPECT = {
+    "delete_clause": ({"omission"}, {"omission", "name", "number", "date", "mistranslation"}),
+    "delete_name": ({"name"}, {"name", "omission"}),
+    "delete_number": ({"number", "date"}, {"number", "date", "omission"}),
+    "delete_negation": ({"mistranslation"}, {"mistranslation", "omission"}),
+    "replace_number": ({"number"}, {"number", "date"}),
+    "replace_date": ({"date"}, {"date", "number"}),
+    "replace_name": ({"name"}, {"name"}),
+    "add_phrase": ({"addition"}, {"addition", "name", "number", "date", "mistranslation"}),
+    "swap_sentence": ({"mistranslation"}, {"mistranslation", "omission", "addition", "name", "number", "date"}),
+    "copy_source": ({"untranslated"}, {"untranslated"}),
+}
+MONTHS = "January February March April May June July August September October November December".split()
+OTHER_NAMES = ["Petrov", "Ivanova", "Smirnov", "Novosibirsk", "Kazan", "Sokolov", "Yekaterinburg", "Morozov"]
+
+
+@dataclass
+class Pair:
+    src: str
+    tgt: str
+    perturbation: str = ""  # "" = a correct reference
+    flags: list = field(default_factory=list)
+    score: float = 0.0  # use-m3 cosine
+    omission_score: float = 0.0
+
+
+# ------------------------------------------------------------------ perturbations
+
+def perturb(kind: str, src: str, tgt: str, other: str, rng: random.Random) -> str | None:
+    """The reference ``tgt`` changed by ``kind``; None when it does not apply to this pair."""
+    if kind == "delete_clause":
+        parts = re.split(r"(?<=[,;])\s+|\s+(?=(?:and|but|which|who|because|while|when)\b)", tgt)
+        long = [i for i, p in enumerate(parts) if len(p.split()) >= 4]
+        if len(parts) < 2 or not long:
+            return None
+        i = rng.choice(long)
+        return _tidy(" ".join(parts[:i] + parts[i + 1:]))
+    if kind in ("delete_name", "replace_name"):
+        rare = [r for r in name_candidates(src) if not r.isupper() and not is_common_word(r)]
+        names = [w for w in name_candidates(tgt) if any(names_match(r, w) for r in rare)]
+        if not names:
+            return None
+        name = rng.choice(names)
+        new = "" if kind == "delete_name" else rng.choice([n for n in OTHER_NAMES if n != name])
+        return _tidy(re.sub(rf"\b{re.escape(name)}(?:'s)?\b", new, tgt, count=1))
+    if kind in ("delete_number", "replace_number"):
+        figures = [m for m in re.finditer(r"(?<![-\w])\d+(?:[.,]\d+)*", tgt) if not _is_year(m.group())]
+        if not figures:
+            return None
+        m = rng.choice(figures)
+        new = "" if kind == "delete_number" else str(int(re.sub(r"\D", "", m.group())[-3:] or 0) + rng.choice([1, 2, 3, 7]))
+        return _tidy(tgt[: m.start()] + new + tgt[m.end():])
+    if kind == "replace_date":
+        years = [m for m in re.finditer(r"\d{4}", tgt) if _is_year(m.group())]
+        months = [m for m in re.finditer(r"\b(?:" + "|".join(MONTHS) + r")\b", tgt)]
+        if years:
+            m = rng.choice(years)
+            return tgt[: m.start()] + str(int(m.group()) + rng.choice([-2, -1, 1, 3])) + tgt[m.end():]
+        if months:
+            m = rng.choice(months)
+            return tgt[: m.start()] + rng.choice([x for x in MONTHS if x != m.group()]) + tgt[m.end():]
+        return None
+    if kind == "delete_negation":
+        if not re.search(r"\b(?:не|нет|никогда)\b", src, re.IGNORECASE):
+            return None
+        new, n = re.subn(r"\s*\b(?:not|never)\b|n't\b", "", tgt, count=1)
+        return _tidy(new.replace("ca ", "can ").replace("wo ", "will ")) if n else None
+    if kind == "add_phrase":
+        clauses = [c for c in re.split(r"[,;.]\s+", other) if len(c.split()) >= 5]
+        if not clauses:
+            return None
+        return tgt.rstrip(".!? ") + ", " + rng.choice(clauses).strip().rstrip(".") + "."
+    if kind == "swap_sentence":
+        return other
+    if kind == "copy_source":
+        return src
+    raise ValueError(kind)
+
+
+def _is_year(token: str) -> bool:
+    return token.isdigit() and 1700 <= int(token) <= 2100
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return re.sub(r"^[,;]\s*", "", text)
+
+
+def wmt_pairs(path: Path, limit: int, per_kind: int) -> list[Pair]:
+    """Both references of the first ``limit`` segments, and up to ``per_kind`` perturbed
+    references per perturbation (segments drawn from all 1,000, seeded)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    rng = random.Random(SEED)
+    pairs = [Pair(r["src_ru"], r[ref]) for r in rows[:limit] for ref in ("ref_en_A", "ref_en_B")]
+    for kind in EXPECT:
+        order = rng.sample(range(len(rows)), len(rows))
+        made = 0
+        for i in order:
+            if made == per_kind:
+                break
+            row = rows[i]
+            other = rng.choice([r for r in rows if r["doc_id"] != row["doc_id"]])["ref_en_A"]
+            tgt = row[rng.choice(["ref_en_A", "ref_en_B"])]
+            new = perturb(kind, row["src_ru"], tgt, other, rng)
+            if new and new != tgt:
+                pairs.append(Pair(row["src_ru"], new, kind))
+                made += 1
+    return pairs
+
+
+# ------------------------------------------------------------------ running the flagger
+
+def run_flags(pairs: list[Pair], config: FlagConfig, baseline: list[int] | None = None) -> dict:
+    """Flag every pair as one document (the score distribution comes from ``baseline``
+    pairs); returns the word vectors of every text."""
+    encoder = load_encoder("use-m3", progress=False)
+    src_v = encoder.encode([p.src for p in pairs])
+    tgt_v = encoder.encode([p.tgt for p in pairs])
+    scores = np.sum(src_v * tgt_v, axis=1)
+    base = scores[baseline] if baseline is not None else scores
+    mean, std = float(np.mean(base)), float(np.std(base))
+    texts = sorted({p.src for p in pairs} | {p.tgt for p in pairs})
+    vectors = dict(zip(texts, word_vectors(texts, config.token_layer))) if config.token_alignment else {}
+    for pair, score in zip(pairs, scores):
+        pair.score = float(score)
+        words = (vectors[pair.src], vectors[pair.tgt]) if vectors else None
+        pair.flags = flag_pair(pair.src, pair.tgt, "ru", "en", float(score), mean, std, config, words)
+        if words:
+            pair.omission_score = unmatched_words(words[0], words[1], "ru", config)[1]
+    return vectors
+
+
+def wmt_report(pairs: list[Pair]) -> dict:
+    clean = [p for p in pairs if not p.perturbation]
+    out: dict = {"pairs": len(pairs), "unperturbed": len(clean)}
+    out["false_flag_rate_major"] = _rate(clean, lambda p: any(f.severity in MAJOR for f in p.flags))
+    out["false_flag_rate_any"] = _rate(clean, lambda p: bool(p.flags))
+    out["false_by_kind_major"] = {k: _rate(clean, lambda p, k=k: any(f.kind == k and f.severity in MAJOR for f in p.flags))
+                                  for k in sorted({f.kind for p in clean for f in p.flags})}
+    out["recall"] = {}
+    for kind, (target, _) in EXPECT.items():
+        hit = [p for p in pairs if p.perturbation == kind]
+        if hit:
+            out["recall"][kind] = {
+                "n": len(hit),
+                "any": _rate(hit, lambda p: any(f.kind in target for f in p.flags)),
+                "major": _rate(hit, lambda p: any(f.kind in target and f.severity in MAJOR for f in p.flags)),
+            }
+    out["precision"] = {}
+    for kind in sorted({f.kind for p in pairs for f in p.flags}):
+        for level, ok in (("any", lambda f: True), ("major", lambda f: f.severity in MAJOR)):
+            flagged = [p for p in pairs if any(f.kind == kind and ok(f) for f in p.flags)]
+            good = [p for p in flagged if p.perturbation and kind in EXPECT[p.perturbation][1]]
+            out["precision"].setdefault(kind, {})[level] = (len(good) / len(flagged), len(flagged)) if flagged else None
+    deleted = [p for p in pairs if p.perturbation == "delete_clause"]
+    if deleted:
+        y = [1] * len(deleted) + [0] * len(clean)
+        out["omission_auc_delete_clause"] = roc_auc_score(y, [p.omission_score for p in deleted + clean])
+    return out
+
+
+def _rate(pairs: list[Pair], test) -> float:
+    return sum(1 for p in pairs if test(p)) / len(pairs) if pairs else float("nan")
+
+
+def mlqe(folder: Path, limit: int, config: FlagConfig) -> dict:
+    """Sentence- and word-level agreement with MLQE-PE's human tags."""
+    read = lambda ext: (folder / f"dev.{ext}").read_text(encoding="utf-8").split("\n")[:limit]  # noqa: E731
+    src, mt, hter = read("src"), read("mt"), [float(x) for x in read("hter")]
+    src_tags = [line.split() for line in read("source_tags")]
+    gap_bad = ["BAD" in line.split()[0::2] for line in read("tags")]
+    label = [int("BAD" in t or g) for t, g in zip(src_tags, gap_bad)]
+    pairs = [Pair(s, m) for s, m in zip(src, mt)]
+    vectors = run_flags(pairs, config)
+    risk = [max([f.score for f in p.flags] + [0.0]) for p in pairs]
+    # The flags' two continuous signals, z-scored and summed: link cosine and word coverage
+    # (mean best word similarity of the Russian content words).
+    coverage = np.array([_coverage(vectors[s], vectors[m]) for s, m in zip(src, mt)])
+    cosine = np.array([p.score for p in pairs])
+    signals = -(cosine - cosine.mean()) / cosine.std() - (coverage - coverage.mean()) / coverage.std()
+    flagged_any = [int(bool(p.flags)) for p in pairs]
+    tp = fp = fn = 0
+    for s, m, tags in zip(src, mt, src_tags):
+        named, _ = unmatched_words(vectors[s], vectors[m], "ru", config)
+        omitted_spans = _named_spans(vectors[s], named)
+        starts = np.cumsum([0] + [len(t) + 1 for t in s.split(" ")])[:-1]
+        bad = {i for i, t in enumerate(tags) if t == "BAD"}
+        named_idx = {int(np.searchsorted(starts, a, side="right")) - 1 for a in omitted_spans}
+        if len(named) >= config.partial_min_words:
+            tp += len(named_idx & bad)
+            fp += len(named_idx - bad)
+        fn += len(bad - (named_idx if len(named) >= config.partial_min_words else set()))
+    return {
+        "sentences": len(pairs), "positive_rate": float(np.mean(label)),
+        "auc_risk": roc_auc_score(label, risk), "spearman_hter_risk": float(spearmanr(risk, hter).statistic),
+        "auc_signals": roc_auc_score(label, signals), "spearman_hter_signals": float(spearmanr(signals, hter).statistic),
+        "auc_omission_score": roc_auc_score(label, [p.omission_score for p in pairs]),
+        "spearman_hter_omission": float(spearmanr([p.omission_score for p in pairs], hter).statistic),
+        "flagged_rate": float(np.mean(flagged_any)),
+        "precision_flagged": float(np.mean([l for l, f in zip(label, flagged_any) if f])) if any(flagged_any) else None,
+        "word_precision": tp / (tp + fp) if tp + fp else None, "word_recall": tp / (tp + fn) if tp + fn else None,
+    }
+
+
+def _coverage(src, tgt) -> float:
+    best, _ = best_matches(src, tgt)
+    keep = [b for b, w in zip(best, src.tokens) if w.lower() not in STOPWORDS["ru"] and len(w) >= 3]
+    return float(np.mean(keep)) if keep else 1.0
+
+
+def _named_spans(words, named: list[str]) -> list[int]:
+    """Start offsets of the named words (in order of appearance)."""
+    left, out = list(named), []
+    for (a, b), token in zip(words.spans, words.tokens):
+        if left and token == left[0]:
+            out.append(a)
+            left.pop(0)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, default=300, help="WMT21 segments")
+    parser.add_argument("--per-kind", type=int, default=40, help="perturbed pairs per perturbation")
+    parser.add_argument("--mlqe-limit", type=int, default=1000)
+    parser.add_argument("--no-tokens", action="store_true", help="switch off word alignment")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    config = replace(FlagConfig(), token_alignment=not args.no_tokens)
+    result: dict = {}
+    wmt = DATA / "wmt21_ru-en" / "newstest2021.ru-en.tsv"
+    if not wmt.exists():
+        print(f"skipped WMT21: {wmt} not found")
+    elif args.limit:
+        t = time.time()
+        pairs = wmt_pairs(wmt, args.limit, args.per_kind)
+        run_flags(pairs, config, baseline=[i for i, p in enumerate(pairs) if not p.perturbation])
+        result["wmt21"] = wmt_report(pairs) | {"seconds": round(time.time() - t, 1)}
+        result["wmt21_examples"] = [{"perturbation": p.perturbation, "tgt": p.tgt,
+                                     "flags": [(f.kind, f.severity, f.evidence) for f in p.flags]}
+                                    for p in pairs if p.flags]
+    folder = DATA / "mlqe-pe_ru-en" / "ru-en-dev"
+    if not folder.exists():
+        print(f"skipped MLQE-PE: {folder} not found")
+    elif args.mlqe_limit:
+        t = time.time()
+        result["mlqe"] = mlqe(folder, args.mlqe_limit, config) | {"seconds": round(time.time() - t, 1)}
+    print_table(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+def print_table(result: dict) -> None:
+    if "wmt21" in result:
+        w = result["wmt21"]
+        print(f"WMT21 perturbations: {w['pairs']} pairs, {w['unperturbed']} unperturbed, {w['seconds']} s")
+        print(f"false-flag rate (major/critical): {w['false_flag_rate_major']:.3f}   any severity: {w['false_flag_rate_any']:.3f}")
+        print("  by kind (major):", ", ".join(f"{k} {v:.3f}" for k, v in w["false_by_kind_major"].items()))
+        print(f"omission ROC AUC (deleted clause vs unperturbed): {w.get('omission_auc_delete_clause', float('nan')):.3f}")
+        print("| perturbation | n | recall (any) | recall (major) |\n|---|---:|---:|---:|")
+        for kind, r in w["recall"].items():
+            print(f"| {kind} | {r['n']} | {r['any']:.2f} | {r['major']:.2f} |")
+        print("| flag kind | precision (any), n | precision (major), n |\n|---|---:|---:|")
+        for kind, p in w["precision"].items():
+            cell = lambda v: f"{v[0]:.2f} ({v[1]})" if v else "–"  # noqa: E731
+            print(f"| {kind} | {cell(p['any'])} | {cell(p['major'])} |")
+    if "mlqe" in result:
+        m = result["mlqe"]
+        print(f"MLQE-PE dev: {m['sentences']} sentences, {m['positive_rate']:.2f} with BAD source/gap tags, {m['seconds']} s")
+        print(f"  risk (max flag score): ROC AUC {m['auc_risk']:.3f}, Spearman with HTER {m['spearman_hter_risk']:.3f}")
+        print(f"  cosine z + word coverage z: ROC AUC {m['auc_signals']:.3f}, Spearman with HTER {m['spearman_hter_signals']:.3f}")
+        print(f"  omission score: ROC AUC {m['auc_omission_score']:.3f}, Spearman with HTER {m['spearman_hter_omission']:.3f}")
+        print(f"  flagged {m['flagged_rate']:.2f} of sentences, of which {m['precision_flagged'] or 0:.2f} have BAD tags")
+        print(f"  words named as omitted vs BAD source tags: P {m['word_precision'] or 0:.2f}, R {m['word_recall'] or 0:.2f}")
+
+
+if __name__ == "__main__":
+    main()
