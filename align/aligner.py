@@ -39,7 +39,9 @@ class AlignConfig:
     paragraph_penalty: float = 0.25
     skip_penalty: float = 0.25
     scale_free: bool = True
-    centre: bool = False
+    # Subtract each side's mean vector (documents of at least this many sentences on
+    # both sides; short passages have no meaningful mean). 0 switches centring off.
+    centre_min_sentences: int = 20
     # Re-score merges near the first path with real embeddings when `embed` is given.
     recheck: bool = True
 
@@ -83,7 +85,8 @@ def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig(), emb
     n, m = len(src.vectors), len(tgt.vectors)
     if n == 0 or m == 0:
         return [Link((i,), (), 0.0) for i in range(n)] + [Link((), (j,), 0.0) for j in range(m)]
-    means = (_mean(src), _mean(tgt)) if config.centre else (np.zeros(1), np.zeros(1))
+    centre = 0 < config.centre_min_sentences <= min(n, m)
+    means = (_mean(src), _mean(tgt)) if centre else (np.zeros(1), np.zeros(1))
     src, tgt = _centred(src, means[0]), _centred(tgt, means[1])
     lo, hi = _band_from_coarse(src.vectors, tgt.vectors, config)
     aligner = _BandedAligner(src, tgt, lo, hi, config)
