@@ -12,8 +12,8 @@ def align_pair(src: Path, tgt: Path, src_lang: str, tgt_lang: str, presegmented:
                model: str = "use-m3", cache_dir: Path | None = None) -> AlignedPair:
     """Align two documents that translate each other; links carry flags."""
     encoder = load_encoder(model, cache_dir=cache_dir, progress=False)
-    src_doc = load_document(Path(src), src_lang, encoder, presegmented)
-    tgt_doc = load_document(Path(tgt), tgt_lang, encoder, presegmented)
+    src_doc = load_document(Path(src), src_lang, encoder, presegmented, cache_dir)
+    tgt_doc = load_document(Path(tgt), tgt_lang, encoder, presegmented, cache_dir)
     return AlignedPair(src_doc, tgt_doc, tuple(align_documents(src_doc, tgt_doc)), "parallel")
 
 

@@ -93,8 +93,8 @@ def locate(
         ensure_output_dir(output)
         encoder = load_encoder(model, cache_dir=cache_dir)
         ru_files = [f for p in ru_paths for f in (list_input_files(p) if p.is_dir() else [p])]
-        collection = [load_document(p, "ru", encoder) for p in ru_files]
-        english = [load_document(p, "en", encoder) for p in en_files]
+        collection = [load_document(p, "ru", encoder, cache_dir=cache_dir) for p in ru_files]
+        english = [load_document(p, "en", encoder, cache_dir=cache_dir) for p in en_files]
         pairs, unmatched = locate_all(english, collection, cache_dir)
         result = BuildResult(tuple(collection), tuple(english), tuple(pairs), unmatched)
         summary = summarise(result, time.perf_counter() - started)

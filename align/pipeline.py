@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from align.aligner import AlignConfig, Embed, Side, align_vectors
-from align.embed import Encoder
+from align.doccache import cached_document
+from align.embed import Encoder, default_cache_dir
 from align.errors import InputError
 from align.flags import FlagConfig, flag_links
 from align.ingest import read_document, read_lines
@@ -74,7 +75,8 @@ def list_input_files(folder: Path) -> list[Path]:
     return files
 
 
-def embed_document(document: Document, encoder: Encoder, presegmented: bool = False) -> EmbeddedDocument:
+def segment_document(document: Document, presegmented: bool = False) -> list[Sentence]:
+    """Sentences of a document: split, or one per line when presegmented."""
     if presegmented:  # one sentence per line, no paragraph information
         sentences = [Sentence(str(document.path), p.index, 0, p.text, p.start, p.end)
                      for p in document.paragraphs]
@@ -82,13 +84,20 @@ def embed_document(document: Document, encoder: Encoder, presegmented: bool = Fa
         sentences = split_document(document)
     if not sentences:
         raise InputError(document.path, "no sentences found")
-    vectors = encoder.encode([s.text for s in sentences])
-    return EmbeddedDocument(document, tuple(sentences), vectors)
+    return sentences
 
 
-def load_document(path: Path, lang: str, encoder: Encoder, presegmented: bool = False) -> EmbeddedDocument:
-    document = replace(read_lines(path), lang=lang) if presegmented else read_document(path, lang)
-    return embed_document(document, encoder, presegmented)
+def load_document(path: Path, lang: str, encoder: Encoder, presegmented: bool = False,
+                  cache_dir: Path | None = None) -> EmbeddedDocument:
+    """Read, segment (both cached on disk by file content) and embed one file."""
+
+    def read_and_segment() -> tuple[Document, list[Sentence]]:
+        document = replace(read_lines(path), lang=lang) if presegmented else read_document(path, lang)
+        return document, segment_document(document, presegmented)
+
+    document, sentences = cached_document(Path(path), f"{lang}|{presegmented}", cache_dir or default_cache_dir(),
+                                          read_and_segment)
+    return EmbeddedDocument(document, tuple(sentences), encoder.encode([s.text for s in sentences]))
 
 
 def align_documents(src: EmbeddedDocument, tgt: EmbeddedDocument,
@@ -243,8 +252,10 @@ def build(src_dir: Path, tgt_dir: Path, encoder: Encoder, src_lang: str = "ru", 
     """Pair (manifest, equal stems) or locate, then align and flag every document."""
     src_files, tgt_files = list_input_files(src_dir), list_input_files(tgt_dir)
     manifest = read_manifest(src_dir, tgt_dir)
-    src_docs = {p: load_document(p, src_lang, encoder) for p in _tracked(src_files, progress, "source")}
-    tgt_docs = {p: load_document(p, tgt_lang, encoder) for p in _tracked(tgt_files, progress, "target")}
+    src_docs = {p: load_document(p, src_lang, encoder, cache_dir=cache_dir)
+                for p in _tracked(src_files, progress, "source")}
+    tgt_docs = {p: load_document(p, tgt_lang, encoder, cache_dir=cache_dir)
+                for p in _tracked(tgt_files, progress, "target")}
     pairs: list[AlignedPair] = []
     paired_targets = set()
     for src_path, tgt_path in pair_by_name(src_files, tgt_files, manifest):
