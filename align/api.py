@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from align.embed import load_encoder
+from align.flags import FlagConfig
 from align.pipeline import AlignedPair, BuildResult, align_documents, build as build_corpus, load_document
 
 
 def align_pair(src: Path, tgt: Path, src_lang: str, tgt_lang: str, presegmented: bool = False,
-               model: str = "use-m3", cache_dir: Path | None = None) -> AlignedPair:
-    """Align two documents that translate each other; links carry flags."""
+               model: str = "use-m3", cache_dir: Path | None = None, flags: bool = True) -> AlignedPair:
+    """Align two documents that translate each other; links carry flags unless ``flags`` is False."""
     encoder = load_encoder(model, cache_dir=cache_dir, progress=False)
     src_doc = load_document(Path(src), src_lang, encoder, presegmented, cache_dir)
     tgt_doc = load_document(Path(tgt), tgt_lang, encoder, presegmented, cache_dir)
-    return AlignedPair(src_doc, tgt_doc, tuple(align_documents(src_doc, tgt_doc)), "parallel")
+    links = align_documents(src_doc, tgt_doc, flag_config=FlagConfig() if flags else None)
+    return AlignedPair(src_doc, tgt_doc, tuple(links), "parallel")
 
 
 def build(src_dir: Path, tgt_dir: Path, model: str = "use-m3", src_lang: str = "ru", tgt_lang: str = "en",

@@ -129,7 +129,7 @@ def pair(
         if output is not None:
             ensure_output_dir(output.parent if str(output.parent) else Path("."))
         aligned = align_pair(src, tgt, src_lang, tgt_lang, presegmented=presegmented, model=model,
-                             cache_dir=cache_dir)
+                             cache_dir=cache_dir, flags=fmt is not PairFormat.links)  # links format has no flags
         if fmt is PairFormat.links:
             data = links_text(list(aligned.links)).encode()
         elif fmt is PairFormat.jsonl:

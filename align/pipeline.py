@@ -102,13 +102,15 @@ def load_document(path: Path, lang: str, encoder: Encoder, presegmented: bool = 
 
 def align_documents(src: EmbeddedDocument, tgt: EmbeddedDocument,
                     align_config: AlignConfig = AlignConfig(),
-                    flag_config: FlagConfig = FlagConfig(), embed: Embed | None = None) -> list[Link]:
-    """Align two whole documents and flag every link; ``embed`` (e.g. ``encoder.encode``)
-    lets the aligner re-score close merge decisions with real embeddings."""
+                    flag_config: FlagConfig | None = FlagConfig(), embed: Embed | None = None) -> list[Link]:
+    """Align two whole documents and flag every link (no flags when ``flag_config`` is
+    None); ``embed`` (e.g. ``encoder.encode``) lets the aligner re-score close merge
+    decisions with real embeddings."""
     texts = ([s.text for s in src.sentences], [s.text for s in tgt.sentences])
     links = align_vectors(src.side(), tgt.side(), align_config, embed, texts)
-    return flag_links(links, [s.text for s in src.sentences], [s.text for s in tgt.sentences],
-                      src.lang, tgt.lang, flag_config)
+    if flag_config is None:
+        return links
+    return flag_links(links, *texts, src.lang, tgt.lang, flag_config)
 
 
 def read_manifest(src_dir: Path, tgt_dir: Path) -> list[tuple[Path, Path]]:
