@@ -258,7 +258,7 @@ def _coverage(src, tgt) -> float:
 def _named_spans(words, named: list[str]) -> list[int]:
     """Start offsets of the named words (in order of appearance)."""
     left, out = list(named), []
-    for (a, b), token in zip(words.spans, words.tokens):
+    for (a, _end), token in zip(words.spans, words.tokens):
         if left and token == left[0]:
             out.append(a)
             left.pop(0)

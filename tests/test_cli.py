@@ -2,7 +2,6 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -31,7 +30,7 @@ def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path)
     for record in records:
         assert set(record) == {"pair", "link", "score", "ru", "en", "flags"}
         for side, text in (("ru", ru_text), ("en", en_text)):
-            for (start, end), sid in zip(record[side]["spans"], record[side]["ids"]):
+            for start, end in record[side]["spans"]:
                 assert text[start:end] in record[side]["text"]
     pairs = {(tuple(r["ru"]["ids"]), tuple(r["en"]["ids"])) for r in records}
     assert ((0,), (0,)) in pairs and ((2,), (2,)) in pairs and ((5,), (4,)) in pairs
