@@ -140,3 +140,15 @@ def test_recheck_embeds_only_merges_and_can_undo_one():
     # Target 10 is equally close to sources 10 and 11: either may be the omission.
     assert ((10, 11), (10,)) not in pairs
     assert {((10,), (10,)), ((11,), ())} <= set(pairs) or {((10,), ()), ((11,), (10,))} <= set(pairs)
+
+
+def test_centring_removes_a_component_shared_by_every_sentence():
+    rng = np.random.default_rng(9)
+    src = _unit(rng, 30)
+    keep = [i for i in range(30) if i not in (8, 19)]
+    tgt = _noisy(src[keep], rng, 0.6)
+    offset_src, offset_tgt = _unit(rng, 1) * 3, _unit(rng, 1) * 3  # a different shared part per side
+    plain = align_vectors(Side.of(src), Side.of(tgt))
+    shifted = align_vectors(Side.of(src + offset_src), Side.of(tgt + offset_tgt))
+    assert [(l.src, l.tgt) for l in shifted] == [(l.src, l.tgt) for l in plain]
+    assert ((8,), ()) in [(l.src, l.tgt) for l in shifted]
