@@ -19,7 +19,7 @@ _RU_LATIN = dict(zip(
      "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
 # Nominal and adjectival case endings, longest first (applied once, to stems of 4+ letters).
 _RU_ENDINGS = sorted("""ами ями ого его ому ему ыми ими ой ей ий ый ая яя ое ее ую юю ых их ым им ом ем ов ев ёв
-ам ям ах ях а я у ю е ы и о ь""".split(), key=len, reverse=True)
+ам ям ах ях а я у ю е ы и о ь""".split(), key=len, reverse=True)  # noqa: SIM905
 # Exonyms and abbreviations that are translated, not transliterated (Russian stem → English stems).
 EXONYMS: dict[str, tuple[str, ...]] = {
     "росси": ("russia",), "русск": ("russia",), "ссср": ("ussr", "soviet union"), "союз": ("union",),

@@ -13,6 +13,7 @@ from align.model import Link
 from align.translit import names_match
 
 NO_TOKENS = FlagConfig(token_alignment=False)
+FULL = FlagConfig()
 
 
 # ---------------------------------------------------------------- numbers and dates
@@ -58,9 +59,39 @@ def test_changed_figure_is_a_number_flag():
     ("никто не поверит", "no one would believe"),
     ("случай COVID-19", "a case of coronavirus"),
     ("заслуги пред октябрьской революцией", "merits to the October Revolution"),
+    ("это более двух с половиной миллионов тенге", "which is over 2 1/2 million tenge"),
+    ("это более двух с половиной миллионов тенге", "equalling over 2.5 million tenge"),
+    ("восстановление займет более полутора лет", "recovery will take more than a year and a half"),
+    ("почти полмиллиона долларов", "almost half a million dollars"),
+    ("еще $1 трлн на поддержку экономики", "another $1 tln to support the economy"),
+    ("во II квартале 2020 года", "in the second quarter of 2020"),
+    ("до третьего этапа снятия ограничений", "until the third stage of lifting restrictions"),
+    ("пострадал четырехлетний ребенок", "a four-year-old child was injured"),
+    ("трижды завоевал Кубок страны", "won the national Cup three times"),
+    ("в 90-е годы", "in the 1990s"),
+    ("за последние сутки умерли еще 13 пациентов", "in the past 24 hours, another 13 patients died"),
+    ("обновление May 2020 Update, пишет 25 июля BetaNews", "the May 2020 Update, BetaNews reports July 25"),
+    ("В ходе акций убит 1 человек", "One person killed during the protests"),
 ])
 def test_equivalent_figures_raise_nothing(ru, en):
     assert number_flags(ru, en, "ru", "en") == []
+
+
+def test_changed_decade_and_changed_half_are_flagged():
+    assert number_flags("в 1920-х гг.", "in the 1820s", "ru", "en")[0].evidence == "1920s ↔ 1820s"
+    flags = number_flags("более двух с половиной миллионов", "over 3.5 million", "ru", "en")
+    assert [(f.kind, f.severity, f.evidence) for f in flags] == [("number", "major", "2500000 ↔ 3500000")]
+
+
+def test_changed_day_is_a_date_flag_and_other_figures_a_separate_number_flag():
+    flags = number_flags("25 июля «Зенит» обыграл «Химки» 2:0.", "On July 26, Zenit beat Khimki 3:0.", "ru", "en")
+    assert [(f.kind, f.evidence) for f in flags] == [("date", "25 ↔ 26"), ("number", "2 ↔ 3")]
+    assert all(f.severity == "major" for f in flags)
+
+
+def test_24_hours_is_only_matched_by_sutki():
+    assert number_flags("за последние сутки", "over the past twenty-four hours", "ru", "en") == []
+    assert number_flags("за последний час", "over the past 24 hours", "ru", "en")[0].evidence == "– ↔ 24"
 
 
 def test_genitive_months_and_roman_numerals_are_recognised():
@@ -172,7 +203,7 @@ EN = ("Thus a letter from his sick daughter in Moscow took 73 days to reach Trot
 EN_CUT = "Thus a letter from his sick daughter in Moscow took 73 days to reach Trotsky."
 
 
-def _partial(src: str, tgt: str, config: FlagConfig = FlagConfig()):
+def _partial(src: str, tgt: str, config: FlagConfig = FULL):
     flagged = flag_links([Link((0,), (0,), 0.8)], [src], [tgt], "ru", "en", config)[0]
     return [f for f in flagged.flags if f.kind in ("omission", "addition")]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from align.flags.config import FlagConfig
+from align.flags.config import DEFAULT_CONFIG, FlagConfig
 from align.flags.coverage import partial_flags, unmatched_words, whole_flags
 from align.flags.language import untranslated_flags
 from align.flags.meaning import direction_flags, negation_flags, similarity_flags
@@ -22,7 +22,7 @@ __all__ = ["FlagConfig", "flag_links", "flag_pair", "number_flags", "numbers_in"
 
 
 def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str],
-               src_lang: str, tgt_lang: str, config: FlagConfig = FlagConfig()) -> list[Link]:
+               src_lang: str, tgt_lang: str, config: FlagConfig = DEFAULT_CONFIG) -> list[Link]:
     """Attach flags to every link of one aligned document pair."""
     full = [link.score for link in links if link.src and link.tgt]
     # Too few links for a distribution: only the absolute floors apply.

@@ -26,3 +26,6 @@ class FlagConfig:
     names: bool = True
     negation: bool = True
     untranslated_share: float = 0.5  # Cyrillic share of the English side's letters
+
+
+DEFAULT_CONFIG = FlagConfig()

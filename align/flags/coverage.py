@@ -16,12 +16,12 @@ STOPWORDS = {
 для же бы ли так но или да нет это этот эта эти тот та те того этого был была было были быть есть при
 мы вы я ты мне меня нас вас им ним ней нее неё него себя свой своей свои своих который которая которые
 которого которой также уже еще ещё только даже очень чтобы если когда где там тут здесь вот ведь лишь
-под над без через между после перед про всех всего всем более менее может можно""".split()),
+под над без через между после перед про всех всего всем более менее может можно""".split()),  # noqa: SIM905
     "en": frozenset("""the a an and or but of to in on at by for with from as is are was were be been being it its
 this that these those he she they them his her their we you i me my our your not no so if then than
 there here which who whom whose what when where how also just only even very too has have had do does
 did will would can could shall should may might must into onto over under about after before between
-through during up down out off again all any each both some such own same other more most less much""".split()),
+through during up down out off again all any each both some such own same other more most less much""".split()),  # noqa: SIM905
 }
 
 

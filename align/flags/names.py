@@ -17,7 +17,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s*|[«\"“(—–-]\s*)$")
 _ADJECTIVE_HEAD = re.compile(r"[А-ЯЁ][а-яё-]*(?:ый|ий|ой|ая|яя|ое|ее|ую|юю|ого|его|ому|ему|ым|им|ых|их|ыми|ими)\s+[а-яё]")
 EN_NOT_NAMES = frozenset("""i mr mrs ms dr st mt jr sr ok tv
 january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday""".split())
+monday tuesday wednesday thursday friday saturday sunday""".split())  # noqa: SIM905
 
 
 def name_candidates(text: str, skip_adjective_heads: bool = False) -> list[str]:

@@ -1,5 +1,5 @@
 """Number and date detector: figures, years, decades, Roman numerals, number words,
-months (Russian genitive and adjectival forms), present on one side only."""
+fractions and halves, months (Russian genitive and adjectival forms), present on one side only."""
 
 from __future__ import annotations
 
@@ -22,54 +22,92 @@ RU_MONTH_RE = re.compile(
     # adjectives: «октябрьской революции» ↔ "the October Revolution"
     r"(?:январ|феврал|мартов|апрел|май|июн|июл|августов|сентябр|октябр|ноябр|декабр)ьск\w*|"
     r"(?:мартов|май|августов)ск\w*)\b", re.IGNORECASE)
-# English "May" is a month only next to a figure (not the modal verb).
+# English "May" is a month only next to a figure (not the modal verb). Russian texts quote
+# English names with months too («обновление May 2020 Update»), so both sides are searched.
 EN_MONTH_RE = re.compile(r"\b(january|february|march|april|june|july|august|september|october|november|december"
                          r"|May(?=\s+\d)|(?:(?<=\d )|(?<=in )|(?<=of )|(?<=since )|(?<=until )|(?<=by )|(?<=early )"
                          r"|(?<=late )|(?<=mid-)|(?<=last )|(?<=next )|(?<=this ))May)\b", re.IGNORECASE)
 # "2021-22", "2019/20": the second year written in full before counting.
 YEAR_RANGE_RE = re.compile(r"\b((1[7-9]|20)\d\d)([-–/])(\d\d)\b")
 PM_RE = re.compile(r"\b(\d{1,2})((?::\d\d)?\s*)(p\.?\s?m\b\.?)", re.IGNORECASE)
+# Decades: «1920-х гг.», «90-е», "the 1920s", "the '90s". Two-digit decades match any century.
+RU_DECADE_RE = re.compile(r"(?<![\d.,])((?:1[7-9]|20)?\d0)-(?:х|е|ых|ые|ым|ми)\b")
+EN_DECADE_RE = re.compile(r"(?<![\d.,])['’]?((?:1[7-9]|20)?\d0)['’]?s\b")
 NUMBER_RE = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:[  ,]\d{3})+(?!\d)|(?<!\d)\d+(?:[.,]\d+)?")
 # Digits glued by a hyphen to a short capitalised word are part of a name: "COVID-19", «Ту-154».
 IDENTIFIER_RE = re.compile(r"\b[A-ZА-ЯЁ][\wЁё]{0,5}-$")
 ROMAN_RE = re.compile(r"\b(?=[MDCLXVI]{2,}\b|[VX]\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
-# "one" is left out on purpose: "no one", "one of", "один" (alone) are rarely the figure 1.
 EN_ROMAN_RE = re.compile(r"\b(?=[MDCLXVI]{2,}\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
 _RU_WORDS = {
-    2: "два две двух двум двумя", 3: "три трех трёх трем трём тремя", 4: "четыре четырех четырёх четырем четырьмя",
+    1: "один одна одно одного одной одному одним одном", 2: "два две двух двум двумя",
+    3: "три трех трёх трем трём тремя", 4: "четыре четырех четырёх четырем четырьмя",
     5: "пять пяти пятью", 6: "шесть шести шестью", 7: "семь семи семью", 8: "восемь восьми восемью",
     9: "девять девяти девятью", 10: "десять десяти десятью", 11: "одиннадцать одиннадцати",
-    12: "двенадцать двенадцати", 15: "пятнадцать пятнадцати", 20: "двадцать двадцати", 30: "тридцать тридцати",
-    40: "сорок сорока", 50: "пятьдесят пятидесяти", 60: "шестьдесят шестидесяти", 70: "семьдесят семидесяти",
-    80: "восемьдесят восьмидесяти", 90: "девяносто девяноста", 100: "сто ста", 1000: "тысяча тысячи тысяч тысячу тыс",
-    10**6: "миллион миллиона миллионов млн", 10**9: "миллиард миллиарда миллиардов млрд",
+    12: "двенадцать двенадцати", 13: "тринадцать тринадцати", 14: "четырнадцать четырнадцати",
+    15: "пятнадцать пятнадцати", 16: "шестнадцать шестнадцати", 17: "семнадцать семнадцати",
+    18: "восемнадцать восемнадцати", 19: "девятнадцать девятнадцати", 20: "двадцать двадцати",
+    30: "тридцать тридцати", 40: "сорок сорока", 50: "пятьдесят пятидесяти", 60: "шестьдесят шестидесяти",
+    70: "семьдесят семидесяти", 80: "восемьдесят восьмидесяти", 90: "девяносто девяноста", 100: "сто ста",
+    1000: "тысяча тысячи тысяч тысячу тыс", 10**6: "миллион миллиона миллионов млн",
+    10**9: "миллиард миллиарда миллиардов млрд", 10**12: "триллион триллиона триллионов трлн",
 }
 _EN_WORDS = {
-    2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten",
-    11: "eleven", 12: "twelve", 15: "fifteen", 20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty", 90: "ninety",
-    100: "hundred", 1000: "thousand thousands", 10**6: "million millions mln", 10**9: "billion billions bn",
+    1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten",
+    11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen",
+    18: "eighteen", 19: "nineteen", 20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty",
+    70: "seventy", 80: "eighty", 90: "ninety", 100: "hundred", 1000: "thousand thousands",
+    10**6: "million millions mln", 10**9: "billion billions bn bln", 10**12: "trillion trillions tn tln trn",
 }
-# Ordinals: «Пятый канал» ↔ "Channel 5". "first" and "second" are left out (often no count).
-_RU_ORDINALS = {2: "втор", 3: "трет", 4: "четверт", 5: "пят", 6: "шест", 7: "седьм", 8: "восьм", 9: "девят",
+# «дважды» ↔ "twice".
+_RU_TIMES = {"дважды": 2, "трижды": 3, "четырежды": 4}
+_EN_TIMES = {"twice": 2, "thrice": 3}
+# Ordinals count as their number: «Пятый канал» ↔ "Channel 5", «II квартал» ↔ "second quarter".
+_RU_ORDINALS = {1: "перв", 2: "втор", 4: "четверт", 5: "пят", 6: "шест", 7: "седьм", 8: "восьм", 9: "девят",
                 10: "десят"}
-_EN_ORDINALS = {3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth", 9: "ninth", 10: "tenth"}
-_RU_ORDINAL_ENDINGS = "ой ый ий ого его ому ему ым им ом ая ья ой ую ью ое ье ые ьи ых ьих ыми ьими".split()
+_RU_ORDINAL_ENDINGS = ("ой", "ый", "ий", "ого", "его", "ому", "ему", "ым", "им", "ом", "ая", "ья", "ую", "ью", "ое",
+                       "ье", "ые", "ьи", "ых", "ьих", "ыми", "ьими")
+_RU_THIRD = "третий третья третье третьи третьего третьему третьим третьем третьей третью третьих третьими"
+_EN_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
+                8: "eighth", 9: "ninth", 10: "tenth"}
 WORD_NUMBERS = {
     "ru": {w: n for n, words in _RU_WORDS.items() for w in words.split()}
-    | {stem + end: n for n, stem in _RU_ORDINALS.items() for end in _RU_ORDINAL_ENDINGS},
-    "en": {w: n for n, words in _EN_WORDS.items() for w in words.split()} | {w: n for n, w in _EN_ORDINALS.items()},
+    | {stem + end: n for n, stem in _RU_ORDINALS.items() for end in _RU_ORDINAL_ENDINGS}
+    | dict.fromkeys(_RU_THIRD.split(), 3) | _RU_TIMES,
+    "en": {w: n for n, words in _EN_WORDS.items() for w in words.split()} | {w: n for n, w in _EN_ORDINALS.items()}
+    | _EN_TIMES,
 }
-_SCALES = {1000, 10**6, 10**9}
+# Russian compound adjectives led by a number: «четырехлетний» ↔ "four-year-old", «двухдневный».
+RU_COMPOUND_RE = re.compile(
+    r"(одно|двух|трех|трёх|четырех|четырёх|пяти|шести|семи|восьми|девяти|десяти|двенадцати|пятнадцати|"
+    r"двадцати|тридцати|сорока|пятидесяти|ста|сто)(?:лет|дневн|месячн|недельн|часов|минутн|кратн|этажн|"
+    r"комнатн|местн|тонн|процентн|значн|серийн|разов)", re.IGNORECASE)
+# Halves: «двух с половиной миллионов», «полтора», «полмиллиона», "2 1/2 million", "half a million".
+RU_HALF_RE = re.compile(r"\b(\d+|[а-яё]+)\s+с\s+половиной\b", re.IGNORECASE)
+EN_HALF_RE = re.compile(r"\b(\d+|[a-z]+)(?:[\s-]+and[\s-]+a[\s-]+half\b|\s+1/2\b|\s*½)", re.IGNORECASE)
+EN_NOUN_AND_HALF_RE = re.compile(r"\ban?\s+(\w+)\s+and\s+a\s+half\b", re.IGNORECASE)  # "a year and a half"
+RU_ONE_AND_HALF_RE = re.compile(r"\b(?:полтора|полторы|полутора)\b", re.IGNORECASE)
+RU_HALF_SCALE_RE = re.compile(r"\bпол(миллиона|миллиарда|триллиона)\b", re.IGNORECASE)
+EN_HALF_SCALE_RE = re.compile(r"\bhalf\s+an?\s+(million|billion|trillion)\b", re.IGNORECASE)
+# «за сутки» ↔ "in the past 24 hours": the figure 24 is matched by «сутки» on the other side.
+RU_DAY_RE = re.compile(r"\bсут(?:ки|ок|кам|ками|ках)\b", re.IGNORECASE)
+EN_24_HOURS_RE = re.compile(r"\b(?:24|twenty-four)[\s-]hours?\b", re.IGNORECASE)
+_SCALES = {1000, 10**6, 10**9, 10**12}
 _TENS = {20, 30, 40, 50, 60, 70, 80, 90}
+# "one", «один», "first": left over they are rarely the figure 1 ("no one", "one of", «один из»).
+_WEAK = {"word:1"}
 
 
 def numbers_in(text: str, lang: str) -> Counter:
-    """Figures in a text as normalised strings: digits (thousands separators removed),
-    Roman numerals, number words as ``word:N``, and months as ``month:N``."""
+    """Figures in a text as normalised strings: digits (thousands separators removed, halves
+    folded in), Roman numerals, number words as ``word:N``, decades as ``decade:N`` and
+    months as ``month:N``."""
     found: Counter = Counter()
     words = WORD_NUMBERS.get(lang, {})
-    text = YEAR_RANGE_RE.sub(lambda m: f"{m[1]}{m[3]}{m[2]}{m[4]}", text)
-    text = PM_RE.sub(lambda m: f"{int(m[1]) % 12 + 12}{m[2]}", text)
+    text = _normalise(text, lang, words)
+    decade_re = RU_DECADE_RE if lang == "ru" else EN_DECADE_RE
+    for match in decade_re.finditer(text):
+        found[f"decade:{match.group(1)}"] += 1
+    text = decade_re.sub(" ", text)
     scaled: set[int] = set()  # start offsets of scale words already folded into a figure
     for match in NUMBER_RE.finditer(text):
         if IDENTIFIER_RE.search(text[max(0, match.start() - 8):match.start()]):
@@ -87,11 +125,43 @@ def numbers_in(text: str, lang: str) -> Counter:
     for match in roman.finditer(text):
         if match.group():
             found[str(_roman(match.group()))] += 1
-    tens = None  # a tens word waiting for its unit: "forty-six", «сорок шесть»
-    last = None  # the last number word, for "four thousand", «четырех тысяч»
+    found.update(_number_words(text, words, scaled, lang))
+    found = +found
+    month_res = [(RU_MONTH_RE, RU_MONTHS), (EN_MONTH_RE, EN_MONTHS)] if lang == "ru" else [(EN_MONTH_RE, EN_MONTHS)]
+    for month_re, months in month_res:
+        for match in month_re.finditer(text):
+            found[f"month:{_month(match.group(), months)}"] += 1
+    return found
+
+
+def _normalise(text: str, lang: str, words: dict[str, int]) -> str:
+    """Rewrite year ranges, p.m. times and halves as plain figures."""
+    text = YEAR_RANGE_RE.sub(lambda m: f"{m[1]}{m[3]}{m[2]}{m[4]}", text)
+    text = PM_RE.sub(lambda m: f"{int(m[1]) % 12 + 12}{m[2]}", text)
+
+    def half(m: re.Match) -> str:
+        value = int(m[1]) if m[1].isdigit() else words.get(m[1].lower())
+        return m[0] if value is None else f"{value}.5"
+
+    if lang == "ru":
+        text = RU_HALF_RE.sub(half, text)
+        text = RU_ONE_AND_HALF_RE.sub("1.5", text)
+        return RU_HALF_SCALE_RE.sub(r"0.5 \1", text)
+    text = EN_HALF_RE.sub(half, text)
+    text = EN_NOUN_AND_HALF_RE.sub(r"1.5 \1", text)
+    return EN_HALF_SCALE_RE.sub(r"0.5 \1", text)
+
+
+def _number_words(text: str, words: dict[str, int], scaled: set[int], lang: str) -> Counter:
+    """Number words as ``word:N``, composed: "forty-six", «сорок шесть», "four thousand"."""
+    found: Counter = Counter()
+    tens = None  # a tens word waiting for its unit
+    last = None  # the last number word, for a following scale word
     for match in re.finditer(r"\w+", text):
         word = match.group().lower()
-        value = words.get(word) or (1 if tens and word in ("one", "один", "одна", "одно") else None)
+        value = words.get(word)
+        if value is None and lang == "ru" and (compound := RU_COMPOUND_RE.match(word)):
+            value = words.get(compound.group(1).replace("одно", "один"))
         if value is None or match.start() in scaled:
             tens = last = None
             continue
@@ -104,32 +174,63 @@ def numbers_in(text: str, lang: str) -> Counter:
         found[f"word:{value}"] += 1
         tens = (value, match.end()) if value in _TENS else None
         last = (value, match.end())
-    found = +found
-    month_re, months = (RU_MONTH_RE, RU_MONTHS) if lang == "ru" else (EN_MONTH_RE, EN_MONTHS)
-    for match in month_re.finditer(text):
-        word = match.group().lower()
-        number = next(v for k, v in sorted(months.items(), key=lambda kv: -len(kv[0])) if word.startswith(k))
-        found[f"month:{number}"] += 1
     return found
+
+
+def _month(word: str, months: dict[str, int]) -> int:
+    word = word.lower()
+    return next(v for k, v in sorted(months.items(), key=lambda kv: -len(kv[0])) if word.startswith(k))
+
+
+def day_figures(text: str, lang: str) -> set[str]:
+    """Figures 1–31 written next to a month name: days of a date («25 июля», "July 25th")."""
+    days = set()
+    for match in re.finditer(r"\b([1-3]?\d)(?:st|nd|rd|th)?\b", text):
+        before = re.search(r"(\w+)\W{0,2}$", text[: match.start()])
+        after = re.match(r"\W{0,2}(\w+)", text[match.end():])
+        near = [m.group(1) for m in (before, after) if m]
+        if 1 <= int(match[1]) <= 31 and any(_is_month(w, lang) for w in near):
+            days.add(str(int(match[1])))
+    return days
+
+
+def _is_month(word: str, lang: str) -> bool:
+    return word.lower() in EN_MONTHS or (lang == "ru" and bool(RU_MONTH_RE.fullmatch(word)))
 
 
 def number_flags(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Flag]:
     """Figures, years and months present on one side only.
 
     A number word (``три``) matches the same figure or word on the other side; number
-    words or scale words (``тыс.``, ``million``) left over are only minor. A changed
-    date is a ``date`` flag, anything else ``number``; both major."""
+    words or scale words (``тыс.``, ``million``) left over are only minor, a lone "one"
+    is dropped. Changed months, years, decades and days next to a month make a ``date``
+    flag, other figures a ``number`` flag; both major."""
     in_src, in_tgt = numbers_in(src, src_lang), numbers_in(tgt, tgt_lang)
     only_src = _cancel_words(in_src - in_tgt, in_tgt)
     only_tgt = _cancel_words(in_tgt - in_src, in_src)
-    if not only_src and not only_tgt:
-        return []
-    keys = list(only_src) + list(only_tgt)
-    evidence = f"{_fmt(only_src) or '–'} ↔ {_fmt(only_tgt) or '–'}"
-    if all(k.startswith("word:") or k == "1" for k in keys):  # "up to 1 year" ↔ «до года»
-        return [Flag("number", "minor", evidence, 0.4)]
-    is_date = any(k.startswith("month:") or (k.isdigit() and 1700 <= int(k) <= 2100) for k in keys)
-    return [Flag("date" if is_date else "number", "major", evidence, 1.0 if only_src and only_tgt else 0.8)]
+    ru, en = (src, tgt) if src_lang == "ru" else (tgt, src)
+    if RU_DAY_RE.search(ru) and EN_24_HOURS_RE.search(en):
+        for only in (only_src, only_tgt):
+            only.pop("24", None)
+            only.pop("word:24", None)
+    days = day_figures(src, src_lang) | day_figures(tgt, tgt_lang)
+    flags = []
+    for kind in ("date", "number"):
+        left_src = Counter({k: v for k, v in only_src.items() if (_is_date(k, days) == (kind == "date"))})
+        left_tgt = Counter({k: v for k, v in only_tgt.items() if (_is_date(k, days) == (kind == "date"))})
+        if not left_src and not left_tgt:
+            continue
+        evidence = f"{_fmt(left_src) or '–'} ↔ {_fmt(left_tgt) or '–'}"
+        if all(k.startswith("word:") or k == "1" for k in (*left_src, *left_tgt)):  # "up to 1 year" ↔ «до года»
+            flags.append(Flag(kind, "minor", evidence, 0.4))
+        else:
+            flags.append(Flag(kind, "major", evidence, 1.0 if left_src and left_tgt else 0.8))
+    return flags
+
+
+def _is_date(key: str, days: set[str]) -> bool:
+    return (key.startswith(("month:", "decade:")) or key in days
+            or (key.isdigit() and 1700 <= int(key) <= 2100))
 
 
 def _roman(numeral: str) -> int:
@@ -142,14 +243,18 @@ def _roman(numeral: str) -> int:
 
 def _cancel_words(only: Counter, other: Counter) -> Counter:
     """Drop ``word:N`` entries matched by a figure N on the other side, figures matched
-    by a ``word:N`` there, and scale words (``тыс.`` ↔ ``1,000`` written out)."""
+    by a ``word:N`` there, scale words (``тыс.`` ↔ ``1,000`` written out), two-digit
+    decades matched by a four-digit one (``90-х`` ↔ ``1990s``) and a weak "one"."""
     left = Counter()
     for key, count in only.items():
         twin = key[5:] if key.startswith("word:") else f"word:{key}"
         count -= min(count, other.get(twin, 0))
-        if key.startswith("word:") and int(key[5:]) in _SCALES and _has_scaled_figure(other, int(key[5:])):
+        if key.startswith("word:") and float(key[5:]) in _SCALES and _has_scaled_figure(other, int(key[5:])):
             count = 0
-        if count > 0:
+        if key.startswith("decade:") and any(k.startswith("decade:") and (k.endswith(key[7:]) or key.endswith(k[7:]))
+                                             for k in other):
+            count = 0
+        if count > 0 and key not in _WEAK:
             left[key] = count
     return left
 
@@ -169,4 +274,5 @@ def _is_float(key: str) -> bool:
 
 def _fmt(counter: Counter) -> str:
     names = {f"month:{v}": k.capitalize() for k, v in EN_MONTHS.items()}
-    return ", ".join(names.get(k, k.removeprefix("word:")) for k in sorted(counter.elements()))
+    return ", ".join(names.get(k, k.removeprefix("word:").replace("decade:", "") + ("s" if k.startswith("decade:") else ""))
+                     for k in sorted(counter.elements()))
