@@ -44,6 +44,14 @@ class LocateConfig:
     single_margin: float = 1.36
     single_cosine: float = 0.7
     single_words: int = 5
+    # A lone quotation ("Trotsky wrote: “...”") claims to render something: its own
+    # search hit counts at a lower bar.
+    quote_margin: float = 1.25
+    quote_cosine: float = 0.6
+    # A lone sentence whose candidate lies inside (or within ``context`` rows of) a
+    # passage the text already renders counts at the run bar and this cosine: the
+    # text comes back to a document it quotes.
+    region_cosine: float = 0.6
     # A run of two or more counts when its mean and best margins are high enough.
     run_mean_margin: float = 1.18
     run_best_margin: float = 1.3
@@ -91,6 +99,10 @@ class Candidates:
     rows: np.ndarray  # (m, k) int, rows of the collection matrix
     cosine: np.ndarray  # (m, k)
     margin: np.ndarray  # (m, k)
+    # Median similarity of the queries with their nearest Russian rows: the floor of a
+    # Russian row's neighbourhood when the English text is too short to give one.
+    typical_neighbour: float
+    quoted: np.ndarray | None = None  # (m, k) bool: the hit of a quotation inside the sentence
 
 
 class ExactSearch:
@@ -174,8 +186,13 @@ def _sorted(rows: np.ndarray, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def retrieve(en_vectors: np.ndarray, ru_vectors: np.ndarray, config: LocateConfig = LocateConfig(),
-             search: ExactSearch | AnnSearch | None = None) -> Candidates:
-    """Top candidates of each English sentence in the collection, margin-scored."""
+             search: ExactSearch | AnnSearch | None = None, text: Candidates | None = None,
+             text_vectors: np.ndarray | None = None) -> Candidates:
+    """Top candidates of each English sentence in the collection, margin-scored.
+
+    For queries that are quotations inside the sentences of an English text, pass the
+    sentences' ``text_vectors`` and candidates (``text``): a Russian row is compared
+    with the sentences of the text, and short quotations do not lower the floor."""
     search = search or ExactSearch(ru_vectors)
     rows, cos = search.search(en_vectors, min(config.candidates, len(ru_vectors)))
     valid = rows >= 0  # an ANN index may return fewer hits than asked
@@ -189,14 +206,75 @@ def retrieve(en_vectors: np.ndarray, ru_vectors: np.ndarray, config: LocateConfi
     top = -np.sort(-distinct, axis=1)[:, :kn]
     en_nn = np.where(np.isfinite(top), top, 0.0).sum(axis=1) / np.maximum(np.isfinite(top).sum(axis=1), 1)
     # Russian side: each candidate row against the English sentences of this text.
+    text_vectors = en_vectors if text_vectors is None else text_vectors
     unique, inverse = np.unique(rows, return_inverse=True)
-    back = ru_vectors[unique] @ en_vectors.T
-    km = min(config.neighbours, len(en_vectors))
+    back = ru_vectors[unique] @ text_vectors.T
+    km = min(config.neighbours, len(text_vectors))
     ru_nn = -np.partition(-back, km - 1, axis=1)[:, :km].mean(axis=1)
     # A short English text gives few neighbours: floor at the text's typical English side.
-    ru_nn = np.maximum(ru_nn, np.median(en_nn))
+    if text is None:
+        typical = float(np.median(en_nn))
+    else:  # a short quotation has few close neighbours: floor it at the text's sentences
+        typical = text.typical_neighbour
+        en_nn = np.maximum(en_nn, typical)
+    ru_nn = np.maximum(ru_nn, typical)
     margin = cos / np.maximum((en_nn[:, None] + ru_nn[inverse.reshape(rows.shape)]) / 2, 1e-6)
-    return Candidates(rows=rows, cosine=cos, margin=np.where(valid, margin, 0.0))
+    return Candidates(rows=rows, cosine=cos, margin=np.where(valid, margin, 0.0), typical_neighbour=typical)
+
+
+_QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"', "„": "“"}
+
+
+def quotations(text: str, min_words: int = 6, max_share: float = 0.8) -> list[str]:
+    """Quoted passages inside a sentence ("Trotsky wrote: “...”"), worth searching on
+    their own: the narrative frame around a quotation dilutes the sentence embedding.
+    A quotation left open runs to the end of the sentence (it continues in the next
+    one). Scare quotes (fewer than ``min_words`` words) and quotations that are almost
+    the whole sentence are skipped."""
+    found, i = [], 0
+    total = len(text.split())
+    while i < len(text):
+        close = _QUOTE_PAIRS.get(text[i])
+        # A straight quote opens only after a space or punctuation and before a word.
+        opens = close is not None and (close != text[i] or (
+            (i == 0 or text[i - 1] in " ([:—–-") and i + 1 < len(text) and not text[i + 1].isspace()))
+        if not opens:
+            i += 1
+            continue
+        end = text.find(close, i + 1)
+        end = len(text) if end < 0 else end
+        quote = text[i + 1:end].strip(" ,.:;-–—")
+        words = len(quote.split())
+        if words >= min_words and words <= max_share * total:
+            found.append(quote)
+        i = end + 1
+    return found
+
+
+def with_quotations(cands: Candidates, score: np.ndarray, quote_cands: Candidates, quote_score: np.ndarray,
+                    owner: np.ndarray) -> tuple[Candidates, np.ndarray]:
+    """Add the candidates of quotations (quotation ``i`` lies in English sentence
+    ``owner[i]``) to those of their sentences: per sentence, each Russian row keeps its
+    best score (and is marked quoted when a quotation found it), and the best ``k`` rows stay."""
+    rows, cosine, margin, best = cands.rows.copy(), cands.cosine.copy(), cands.margin.copy(), score.copy()
+    quoted = np.zeros(rows.shape, dtype=bool)
+    k = rows.shape[1]
+    for j in np.unique(owner):
+        pool: dict[int, tuple[float, float, float, bool]] = {}  # row -> (score, cosine, margin, quoted)
+        sources = [(cands, score, j, False)] + [(quote_cands, quote_score, i, True)
+                                                for i in np.flatnonzero(owner == j)]
+        for source, values, at, is_quote in sources:
+            for c, row in enumerate(source.rows[at]):
+                entry = (float(values[at, c]), float(source.cosine[at, c]), float(source.margin[at, c]), is_quote)
+                known = pool.get(int(row))
+                if known is None or entry[0] > known[0]:
+                    pool[int(row)] = entry[:3] + (is_quote or (known is not None and known[3]),)
+                elif is_quote:
+                    pool[int(row)] = known[:3] + (True,)
+        top = sorted(pool.items(), key=lambda item: -item[1][0])[:k]
+        for c, (row, (value, cos, mar, is_quote)) in enumerate(top):
+            rows[j, c], best[j, c], cosine[j, c], margin[j, c], quoted[j, c] = row, value, cos, mar, is_quote
+    return Candidates(rows, cosine, margin, cands.typical_neighbour, quoted), best
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -244,6 +322,7 @@ def find_passages(cands: Candidates, doc_of_row: np.ndarray, en_words: np.ndarra
     """Passages of every search round; each round masks the rows found before it, so
     every copy of a quoted text is reported. Sorted by English then Russian start."""
     score = cands.margin + (0.0 if bonus is None else bonus)
+    unmasked = score
     found: list[Passage] = []
     best_cosine: dict[int, float] = {}  # per English sentence, over the passages found so far
     for _ in range(config.rounds):
@@ -261,7 +340,27 @@ def find_passages(cands: Candidates, doc_of_row: np.ndarray, en_words: np.ndarra
         for _, cosines in new:
             for j, c in cosines.items():
                 best_cosine[j] = max(best_cosine.get(j, -1.0), c)
+    found += _returns(cands, unmasked, doc_of_row, en_words, found, config)
     return sorted(found, key=lambda p: (p.en_start, p.ru_start))
+
+
+def _returns(cands: Candidates, score: np.ndarray, doc_of_row: np.ndarray, en_words: np.ndarray,
+             found: list[Passage], config: LocateConfig) -> list[Passage]:
+    """Lone English sentences outside the passages found whose candidate lies inside
+    one of them (give or take ``context`` rows): the text returning to a document it
+    renders ("Trotsky reports that Moscow newspapers were delivered ten days late")."""
+    covered = {j for p in found for j in range(p.en_start, p.en_end)}
+    spans = [(int(doc_of_row[p.ru_start]), p.ru_start - config.context, p.ru_end + config.context) for p in found]
+    returns = []
+    for j in range(len(cands.rows)):
+        if j in covered or en_words[j] < config.single_words:
+            continue
+        for c, row in enumerate(cands.rows[j]):
+            if (score[j, c] >= config.run_mean_margin and cands.cosine[j, c] >= config.region_cosine
+                    and any(doc == doc_of_row[row] and start <= row < end for doc, start, end in spans)):
+                returns.append(Passage(j, j + 1, int(row), int(row) + 1, float(score[j, c])))
+                break
+    return returns
 
 
 def _accepted(cands: Candidates, score: np.ndarray, doc_of_row: np.ndarray, en_words: np.ndarray,
@@ -276,12 +375,14 @@ def _accepted(cands: Candidates, score: np.ndarray, doc_of_row: np.ndarray, en_w
         long_ = [i for i, (j, _) in enumerate(run) if en_words[j] >= config.single_words]
         if not long_:
             continue
-        steps = np.diff([cands.rows[j, c] for j, c in run])
-        if len(long_) == 1 or not ((steps >= -config.max_backward) & (steps <= config.max_forward)).any():
-            # Alone, or only loosely chained (picks far apart): the best one must stand alone.
+        if len(long_) == 1:
+            # Alone: it must stand on its own.
             best = max(long_, key=lambda i: values[i])
             j, c = run[best]
-            if values[best] < config.single_margin or cands.cosine[j, c] < config.single_cosine:
+            quote = cands.quoted is not None and cands.quoted[j, c]
+            if quote and (values[best] < config.quote_margin or cands.cosine[j, c] < config.quote_cosine):
+                continue
+            if not quote and (values[best] < config.single_margin or cands.cosine[j, c] < config.single_cosine):
                 continue
         elif values.mean() < config.run_mean_margin or values[long_].max() < config.run_best_margin:
             continue

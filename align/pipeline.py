@@ -14,7 +14,8 @@ from align.embed import Encoder, default_cache_dir
 from align.errors import InputError
 from align.flags import FlagConfig, flag_links
 from align.ingest import read_document, read_lines
-from align.locate import AnnSearch, ExactSearch, LocateConfig, Passage, evidence, find_passages, make_search, retrieve
+from align.locate import (AnnSearch, ExactSearch, LocateConfig, Passage, evidence, find_passages, make_search,
+                          quotations, retrieve, with_quotations)
 from align.model import Document, Link, Sentence
 from align.segment import split_document
 
@@ -148,11 +149,13 @@ def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument],
                      locate_config: LocateConfig = LocateConfig(),
                      align_config: AlignConfig = AlignConfig(),
                      flag_config: FlagConfig = FlagConfig(),
-                     search: ExactSearch | AnnSearch | None = None) -> list[AlignedPair]:
+                     search: ExactSearch | AnnSearch | None = None,
+                     embed: Embed | None = None) -> list[AlignedPair]:
     """Find the passages of the collection that ``tgt`` renders (every copy) and align each one.
 
     ``search`` (from ``make_search`` over the stacked collection vectors) can be built
-    once and shared by every target document."""
+    once and shared by every target document. With ``embed`` (e.g. ``encoder.encode``)
+    quotations inside English sentences are searched on their own as well."""
     doc_of_row = np.concatenate([np.full(len(d.sentences), k) for k, d in enumerate(collection)])
     first_row = np.concatenate([[0], np.cumsum([len(d.sentences) for d in collection])])
     search = search or make_search(np.vstack([d.vectors for d in collection]), locate_config)
@@ -164,6 +167,15 @@ def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument],
         return collection[k].sentences[row - int(first_row[k])].text
 
     bonus = evidence(en_texts, ru_text, cands.rows, locate_config)
+    quoted = [(j, quote) for j, text in enumerate(en_texts) for quote in quotations(text)] if embed else []
+    if quoted:
+        quote_texts = [quote for _, quote in quoted]
+        quote_cands = retrieve(embed(quote_texts), search.vectors, locate_config, search, cands, tgt.vectors)
+        cands, score = with_quotations(cands, cands.margin + bonus, quote_cands,
+                                       quote_cands.margin + evidence(quote_texts, ru_text, quote_cands.rows,
+                                                                     locate_config),
+                                       np.array([j for j, _ in quoted]))
+        bonus = score - cands.margin
     en_words = np.array([len(t.split()) for t in en_texts])
     passages = _merge_overlapping(find_passages(cands, doc_of_row, en_words, locate_config, bonus),
                                   doc_of_row, locate_config.context)
@@ -180,7 +192,7 @@ def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument],
         links = align_vectors(_sub_side(src, ru_ids), _sub_side(tgt, en_ids), align_config)
         links = [Link(tuple(ru_ids[i] for i in link.src), tuple(en_ids[j] for j in link.tgt), link.score)
                  for link in links]
-        links = _trim(links, locate_config.edge_cosine)
+        links = _trim(links, src.vectors, tgt.vectors, locate_config.edge_cosine)
         if not links:
             continue
         local = Passage(min(j for link in links for j in link.tgt), max(j for link in links for j in link.tgt) + 1,
@@ -219,9 +231,11 @@ def _sub_side(doc: EmbeddedDocument, ids: range) -> Side:
                    [s.paragraph for s in sentences])
 
 
-def _trim(links: list[Link], min_edge_score: float) -> list[Link]:
+def _trim(links: list[Link], src_vectors: np.ndarray, tgt_vectors: np.ndarray, min_edge_score: float) -> list[Link]:
     """Drop unlinked or weakly linked sentences at the edges of a passage: they are the
-    context added for alignment, not omissions, additions or renderings."""
+    context added for alignment, not omissions, additions or renderings. A merge at an
+    edge also loses its outer sentences that match nothing on the other side (context
+    the aligner merged into the first or last rendering)."""
 
     def kept(link: Link) -> bool:
         return bool(link.src and link.tgt) and link.score >= min_edge_score
@@ -231,18 +245,43 @@ def _trim(links: list[Link], min_edge_score: float) -> list[Link]:
         start += 1
     while end > start and not kept(links[end - 1]):
         end -= 1
-    return links[start:end]
+    links = links[start:end]
+    if links:
+        links[0] = _trim_merge(links[0], src_vectors, tgt_vectors, min_edge_score, outer_end=False)
+        links[-1] = _trim_merge(links[-1], src_vectors, tgt_vectors, min_edge_score, outer_end=True)
+    return links
+
+
+def _trim_merge(link: Link, src_vectors: np.ndarray, tgt_vectors: np.ndarray, min_cosine: float,
+                outer_end: bool) -> Link:
+    """Remove the sentences at one end of a merged link (the leading ones, or with
+    ``outer_end`` the trailing ones) whose best cosine with the other side is below
+    ``min_cosine``; at least one sentence stays on each side."""
+
+    def trimmed(ids: tuple[int, ...], own: np.ndarray, other: np.ndarray) -> tuple[int, ...]:
+        ids = list(ids)
+        while len(ids) > 1:
+            edge = ids[-1] if outer_end else ids[0]
+            if float((own[edge] @ other.T).max()) >= min_cosine:
+                break
+            ids.remove(edge)
+        return tuple(ids)
+
+    src = trimmed(link.src, src_vectors, tgt_vectors[list(link.tgt)])
+    tgt = trimmed(link.tgt, tgt_vectors, src_vectors[list(src)])
+    return replace(link, src=src, tgt=tgt) if (src, tgt) != (link.src, link.tgt) else link
 
 
 def locate_all(targets: list[EmbeddedDocument], collection: list[EmbeddedDocument],
-               cache_dir: Path | None = None) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
+               cache_dir: Path | None = None,
+               embed: Embed | None = None) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
     """Locate and align every target document in the collection (one shared search);
     also returns, per target file, the sentence ids left without a source."""
     search = make_search(np.vstack([d.vectors for d in collection]), LocateConfig(), cache_dir)
     pairs: list[AlignedPair] = []
     unmatched: dict[str, tuple[int, ...]] = {}
     for doc in targets:
-        located = locate_and_align(doc, collection, search=search)
+        located = locate_and_align(doc, collection, search=search, embed=embed)
         pairs.extend(located)
         linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
         unmatched[str(doc.path)] = tuple(j for j in range(len(doc.sentences)) if j not in linked)
@@ -267,7 +306,7 @@ def build(src_dir: Path, tgt_dir: Path, encoder: Encoder, src_lang: str = "ru", 
     unmatched: dict[str, tuple[int, ...]] = {}
     targets = [tgt_docs[p] for p in tgt_files if p not in paired_targets]
     if targets:
-        located, unmatched = locate_all(targets, list(src_docs.values()), cache_dir)
+        located, unmatched = locate_all(targets, list(src_docs.values()), cache_dir, encoder.encode)
         pairs.extend(located)
     return BuildResult(tuple(src_docs.values()), tuple(tgt_docs.values()), tuple(pairs), unmatched)
 

@@ -123,7 +123,7 @@ def inside(point: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(s <= point[0] and point[1] <= e + 1 for s, e in spans)
 
 
-def run(seed: int, model: str) -> dict:
+def run(seed: int, model: str, show_errors: bool = False) -> dict:
     from align.embed import load_encoder
     from align.flags import FlagConfig
     from align.locate import make_search
@@ -141,7 +141,8 @@ def run(seed: int, model: str) -> dict:
         no_tokens = FlagConfig(token_alignment=False)  # flags are not scored here; skip their word model
         found, links = [], []
         for doc in english:
-            for pair in locate_and_align(doc, collection, search=search, flag_config=no_tokens):
+            for pair in locate_and_align(doc, collection, search=search, flag_config=no_tokens,
+                                         embed=encoder.encode):
                 sents_en, sents_ru = doc.sentences, pair.src.sentences
                 for p in pair.passages:
                     found.append({"en": doc.path.name, "ru": pair.src.path.name,
@@ -165,6 +166,12 @@ def run(seed: int, model: str) -> dict:
                 and len(found_words & gold_words) >= 0.5 * max(len(found_words), 1))
 
     tp = sum(any(hit(f, g) for g in gold) for f in found)
+    if show_errors:
+        en_texts = {d.path.name: d.document.raw for d in english}
+        for f in found:
+            if not any(hit(f, g) for g in gold):
+                print(f"false: {f['en']} {en_texts[f['en']][slice(*f['en_span'])][:300]!r}\n"
+                      f"    <- {f['ru']} {ru_texts[f['ru']][slice(*f['ru_span'])][:300]!r}")
     tp_near = sum(any(hit(f, g) or near_copy(f, g) for g in gold) for f in found)
     recalled = sum(any(hit(f, g) for f in found) for g in gold)
     dup_docs = [g for g in gold if sum(h["en"] == g["en"] and h["en_span"] == g["en_span"] for h in gold) > 1]
@@ -184,6 +191,9 @@ def run(seed: int, model: str) -> dict:
                                for g in gold_segs)
             elif inside((s.start, s.end), commentary[name]):
                 linked_commentary.add((name, j))
+                if show_errors:
+                    print(f"no-counterpart sentence linked: {name} {s.text[:200]!r}\n"
+                          f"    <- {ru_name} {' '.join(_ru(collection, ru_name, i).text for i in link.src)[:200]!r}")
     rendering_total = sum(1 for doc in english for s in doc.sentences
                           if any(g["en_span"][0] <= s.start < g["en_span"][1] + 1 for g in segments[doc.path.name]))
     commentary_total = sum(1 for doc in english for s in doc.sentences
@@ -255,6 +265,7 @@ def main() -> None:
     parser.add_argument("--model", default="use-m3")
     parser.add_argument("--scale", type=int, default=0, help="Only the ANN scale test, with this many vectors.")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--show-errors", action="store_true", help="Print the passages found that match no gold pair.")
     args = parser.parse_args()
     if args.scale:
         result = scale(args.scale)
@@ -262,7 +273,7 @@ def main() -> None:
         if not WMT.exists() or not NTREX.exists():
             print(f"skipped: {WMT} or {NTREX} is missing")
             return
-        result = run(args.seed, args.model)
+        result = run(args.seed, args.model, args.show_errors)
     print(" | ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

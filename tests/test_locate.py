@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from align.locate import AnnSearch, ExactSearch, LocateConfig, evidence, find_passages, make_search, names, numbers, retrieve
+from align.locate import (AnnSearch, ExactSearch, LocateConfig, evidence, find_passages, make_search, names, numbers,
+                          quotations, retrieve, with_quotations)
 
 
 def _unit(rng, n, dim=96):
@@ -91,6 +92,51 @@ def test_abridged_quote_stays_one_passage():
     assert [(p.en_start, p.en_end, p.ru_start, p.ru_end) for p in passages] == [(5, 11, 500, 532)]
 
 
+def test_quotations_are_taken_from_their_frame():
+    text = ('After Volynsky invited Trotsky to sign, Trotsky wrote: "The decision of the GPU has been '
+            'announced to me, criminal in essence and lawless in form."')
+    assert quotations(text) == ["The decision of the GPU has been announced to me, criminal in essence and lawless in form"]
+    # A quotation left open continues in the next sentence; it runs to the end of this one.
+    opened = "Volynsky presented the resolution of the OSO, which stated: “We heard: the case of citizen Trotsky under Art. 58"
+    assert quotations(opened) == ["We heard: the case of citizen Trotsky under Art. 58"]
+    # Scare quotes, and a quotation that is the whole sentence, are not worth a search of their own.
+    assert quotations('Stalin called it "the greatest mistake" in 1929, as Trotsky later wrote.') == []
+    assert quotations('"He did not say that he was feeling down or depressed at all," she said.') == []
+    # A closing straight quote does not open a new quotation.
+    assert quotations('the attorney added." The court said it would rule on the matter within the next ten days.') == []
+
+
+def test_a_quotation_inside_a_long_sentence_finds_its_source():
+    rng = np.random.default_rng(7)
+    ru, doc_of_row = _collection(rng)
+    en = _unit(rng, 12)  # commentary; sentence 5 frames a quotation of ru[700]
+    words = np.full(len(en), 30)
+    plain = retrieve(en, ru)
+    assert find_passages(plain, doc_of_row, words) == []
+    quote = retrieve(_near(ru[700:701], rng, 0.5), ru, text=plain, text_vectors=en)
+    cands, score = with_quotations(plain, plain.margin, quote, quote.margin, np.array([5]))
+    assert cands.rows[5, 0] == 700 and cands.quoted[5, 0] and not cands.quoted[4].any()
+    passages = find_passages(cands, doc_of_row, words, bonus=score - cands.margin)
+    assert [(p.en_start, p.ru_start) for p in passages] == [(5, 700)]
+
+
+def test_a_lone_sentence_returning_to_a_rendered_passage_is_linked():
+    rng = np.random.default_rng(8)
+    ru, doc_of_row = _collection(rng)
+    # Sentences 4-9 render ru[1500:1506]; sentence 20 comes back, loosely, to ru[1503].
+    en = np.vstack([_unit(rng, 4), _near(ru[1500:1506], rng), _unit(rng, 10), _near(ru[1503:1504], rng, 0.95),
+                    _unit(rng, 4)])
+    words = np.full(len(en), 12)
+    cands = retrieve(en, ru)
+    assert cands.rows[20, 0] == 1503 and cands.cosine[20, 0] < LocateConfig().single_cosine
+    found = [(p.en_start, p.en_end, p.ru_start, p.ru_end) for p in find_passages(cands, doc_of_row, words)]
+    assert len(found) == 2 and found[0][1] == 10 and found[0][3] == 1506
+    assert found[1] == (20, 21, 1503, 1504)
+    # Without the passage to return to, the same sentence stays unlinked.
+    alone = np.vstack([en[:4], en[10:]])
+    assert find_passages(retrieve(alone, ru), doc_of_row, words[:len(alone)]) == []
+
+
 def test_numbers_names_and_length_adjust_scores():
     en = ["On January 18, 1929 Trotsky was expelled from the USSR by the OGPU."]
     ru = ["18 января 1929 г. Троцкий был выслан из СССР решением ОГПУ.", "В 1931 г. было много дождей и снега."]
@@ -159,3 +205,19 @@ def test_locate_command_finds_the_quoted_statement(tmp_path):
     assert "letters.txt" in rows[1] and "| 8 | 4 | 50.0% |" in (out / "coverage.md").read_text(encoding="utf-8")
     no_source = (out / "no_source.tsv").read_text(encoding="utf-8")
     assert "museum" in no_source and "Historians" in no_source and "pitiful threat" not in no_source
+
+
+def test_context_merged_into_an_edge_link_is_trimmed():
+    from align.model import Link
+    from align.pipeline import _trim
+
+    rng = np.random.default_rng(9)
+    ru = _unit(rng, 4)
+    en = np.vstack([_near(ru[1:2], rng, 0.3), _near(ru[2:3], rng, 0.3), _near(ru[3:4], rng, 0.3), _unit(rng, 1)])
+    # The aligner merged context into the first link (ru 0) and the last one (en 3).
+    links = [Link((0, 1), (0,), 0.6), Link((2,), (1,), 0.8), Link((3,), (2, 3), 0.7)]
+    trimmed = _trim(links, ru, en, LocateConfig().edge_cosine)
+    assert [(link.src, link.tgt) for link in trimmed] == [((1,), (0,)), ((2,), (1,)), ((3,), (2,))]
+    # Unlinked context at the edges goes as before; inner links are never trimmed.
+    with_context = [Link((), (3,), 0.0)] + links[1:2] + [Link((0,), (), 0.0)]
+    assert [(link.src, link.tgt) for link in _trim(with_context, ru, en, 0.45)] == [((2,), (1,))]
