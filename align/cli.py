@@ -215,11 +215,23 @@ def _write_coverage(output: Path, result) -> None:
                 ru_lines = lines(pair.src, ps.ru_start, ps.ru_end - 1)
                 rows.append(f"{doc.path}\t{ps.en_start}-{ps.en_end - 1}\t{lines(doc, ps.en_start, ps.en_end - 1)}"
                             f"\t{pair.src.path}\t{ps.ru_start}-{ps.ru_end - 1}\t{ru_lines}\t{ps.score:.3f}")
-            sources.append(f"{pair.src.path} ({', '.join(lines(pair.src, p.ru_start, p.ru_end - 1) for p in spans)})")
+            ranges = ", ".join(lines(pair.src, start, end - 1) for start, end in _merged_rows(spans))
+            sources.append(f"{pair.src.path} ({ranges})")
         total = len(doc.sentences)
         md.append(f"| {doc.path} | {total} | {len(linked)} | {len(linked) / total:.1%} | {'; '.join(sources) or '–'} |")
     write_text_atomic(output / "coverage.tsv", "\n".join(rows) + "\n")
     write_text_atomic(output / "coverage.md", "\n".join(md) + "\n")
+
+
+def _merged_rows(passages) -> list[tuple[int, int]]:
+    """Russian row ranges of the passages in document order, overlapping ones merged."""
+    merged: list[tuple[int, int]] = []
+    for p in sorted(passages, key=lambda p: p.ru_start):
+        if merged and p.ru_start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], p.ru_end))
+        else:
+            merged.append((p.ru_start, p.ru_end))
+    return merged
 
 
 def _whole(pair):
