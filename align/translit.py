@@ -57,8 +57,12 @@ EXONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Heads of Russian compound abbreviations: «Минобороны», «Госдума», «Гидрометцентр».
-_COMPOUND_HEADS = frozenset({"мин", "гос", "гидромет"})
+# Heads of Russian compound abbreviations («Минобороны», «Госдума», «Гидрометцентр») and the
+# English stems that render them.
+_COMPOUND_HEADS: dict[str, tuple[str, ...]] = {
+    "мин": ("minist",), "гос": ("state", "government"), "рос": ("russia",),
+    "гидромет": ("hydromet", "meteorolog", "weather"),
+}
 
 
 @lru_cache(maxsize=65536)
@@ -74,7 +78,8 @@ def ru_stem(word: str) -> str:
 # Other renderings of a letter in names that came into Russian from English and elsewhere:
 # Техас ↔ Texas, Гарвард ↔ Harvard, Полиция ↔ Police.
 # English names in Russian spelling: Кэпиталз ↔ Capitals, Флайерз ↔ Flyers.
-_VARIANTS = ({"х": "ks"}, {"г": "h"}, {"ц": "c"}, {"э": "a", "з": "s", "й": ""})
+# Greek theta came into Russian as ф: Фаддей ↔ Thaddeus, Фёдор ↔ Theodore, Афины ↔ Athens.
+_VARIANTS = ({"х": "ks"}, {"г": "h"}, {"ц": "c"}, {"э": "a", "з": "s", "й": ""}, {"ф": "th"})
 
 
 def romanise(word: str) -> str:
@@ -117,12 +122,20 @@ def names_match(ru_word: str, en_word: str) -> bool:
     lower = ru_word.lower().replace("ё", "е")
     for key, renderings in EXONYMS.items():
         if (lower.startswith(key) and (len(key) >= len(stem) - 4 or key in _COMPOUND_HEADS)
-                and any(en.startswith(r.split()[0][: max(4, len(r.split()[0]) - 3)]) for r in renderings)):
+                and any(_renders(en, r.split()[0]) for r in renderings)):
             return True
     if "-" in ru_word:  # «Санкт-Петербурге», «Военно-морского»: any part
         return any(names_match(part, en_word) for part in ru_word.split("-") if part)
     en_sk = skeleton(en)
     return any(_skeletons_match(skeleton(latin), en_sk) for latin in romanisations(stem))
+
+
+def _renders(en: str, rendering: str) -> bool:
+    """An English word is a form of a rendering ("russian", "states" for "russia", "state"); short
+    renderings allow only a short ending ("state" is not "statement")."""
+    if not en.startswith(rendering[: max(4, len(rendering) - 3)]):
+        return False
+    return len(rendering) > 5 or len(en) <= len(rendering) + 3
 
 
 def _skeletons_match(ru_sk: str, en_sk: str) -> bool:
@@ -140,3 +153,22 @@ def _skeletons_match(ru_sk: str, en_sk: str) -> bool:
 
 def _consonants(s: str) -> str:
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyh]", "", s))
+
+
+
+def compound_parts_rendered(ru_word: str, en_word: str) -> tuple[bool, bool] | None:
+    """For a compound abbreviation, whether ``en_word`` renders its head and its tail
+    («Госсуд» = «гос» + «суд»: "State", "Court"); None for other words."""
+    lower = ru_word.lower().replace("ё", "е")
+    for head, renderings in _COMPOUND_HEADS.items():
+        tail = lower[len(head):]
+        if lower.startswith(head) and len(tail) >= 3:
+            return any(_renders(en_word.lower(), r) for r in renderings), names_match(tail, en_word)
+    return None
+
+
+def compound_rendered(ru_word: str, en_words: list[str]) -> bool:
+    """Whether both parts of a compound abbreviation are rendered among ``en_words``:
+    «Госсуд» ↔ "State Court", «Росгидромета» ↔ "Russian ... Hydrometeorology"."""
+    parts = [compound_parts_rendered(ru_word, e) for e in en_words]
+    return any(p and p[0] for p in parts) and any(p and p[1] for p in parts)

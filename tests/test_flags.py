@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from align.flags import FlagConfig, flag_links, flag_pair, number_flags, numbers_in
+from align.flags.coverage import Unmatched, partial_flags
 from align.flags.language import untranslated_flags
 from align.flags.meaning import direction_flags, negation_flags, similarity_flags
 from align.flags.names import name_flags
@@ -110,13 +111,14 @@ def test_modal_may_is_no_month_and_lone_number_word_is_minor():
 
 @pytest.mark.parametrize("ru, en", [("Троцкий", "Trotsky"), ("Троцкому", "Trotsky"), ("Зиновьева", "Zinoviev"),
                                     ("Принкипо", "Prinkipo"), ("Москвы", "Moscow"), ("Хабаровского", "Khabarovsk"),
-                                    ("Техас", "Texas"), ("Китая", "China"), ("Санкт-Петербурге", "Petersburg")])
+                                    ("Техас", "Texas"), ("Китая", "China"), ("Санкт-Петербурге", "Petersburg"),
+                                    ("Фаддея", "Thaddeus"), ("Фёдора", "Theodore")])
 def test_transliterated_names_match(ru, en):
     assert names_match(ru, en)
 
 
 @pytest.mark.parametrize("ru, en", [("Троцкий", "Stalin"), ("Зиновьев", "Kamenev"), ("Рыков", "Radek"),
-                                    ("Россия", "USSR")])
+                                    ("Россия", "USSR"), ("Госсуд", "statement"), ("Фаддея", "Fabian")])
 def test_different_names_do_not_match(ru, en):
     assert not names_match(ru, en)
 
@@ -133,6 +135,16 @@ def test_replaced_and_removed_names_are_major_and_correct_renderings_pass():
     assert replaced[0].severity == "major" and replaced[0].evidence == "Каменев ↔ Bukharin"
     removed = name_flags("Письмо Бутова передали Троцкому.", "The letter was passed to Trotsky.")
     assert removed[0].severity == "major" and "Бутова" in removed[0].evidence
+
+
+def test_compound_abbreviation_needs_both_parts_rendered():
+    ru = "Теперь свое слово должен будет сказать Госсуд."
+    assert name_flags(ru, "Now the State Court will have its say.") == []
+    assert name_flags(ru, "Now the Federal Court will have its say.")[0].evidence == "Госсуд ↔ Federal"
+    assert name_flags(ru, "The Court now has to make its statement.")[0].evidence == "Госсуд ↔ –"
+    flags = name_flags("По словам замглавы центра Росгидромета Анатолия Цыганкова, будет жарко.",
+                       "According to Anatoly Tsygankov of the Russian Federal Service for Hydrometeorology, it will be hot.")
+    assert all(f.severity == "minor" and "Росгидромета" not in f.evidence for f in flags)
 
 
 def test_capitalised_institution_words_are_only_minor():
@@ -169,6 +181,23 @@ def test_similarity_far_below_the_document_is_flagged():
     assert similarity_flags(0.66, 0.76, 0.05, config)[0].severity == "minor"
     assert similarity_flags(0.55, 0.76, 0.05, config)[0].severity == "major"
     assert similarity_flags(0.1, 0.76, 0.05, config)[0].severity == "critical"
+
+
+def test_low_similarity_is_major_only_when_word_coverage_agrees():
+    config = FlagConfig()
+    # "Drury was selected 42nd overall by Carolina": names and figures, every word has its counterpart.
+    assert similarity_flags(0.55, 0.76, 0.05, config, coverage=0.70)[0].severity == "minor"
+    assert similarity_flags(0.55, 0.76, 0.05, config, coverage=0.50)[0].severity == "major"
+    assert "word coverage 0.70" in similarity_flags(0.55, 0.76, 0.05, config, coverage=0.70)[0].evidence
+    assert similarity_flags(0.30, 0.76, 0.05, config, coverage=0.70)[0].severity == "major"  # absolute floor
+
+
+def test_unmatched_words_in_a_row_are_major_scattered_ones_minor():
+    phrase = Unmatched(("censors", "Ankara", "opened"), 0.6, 3, 0.7)
+    scattered = Unmatched(("himself", "given", "lap", "torn", "him"), 0.6, 1, 0.7)
+    assert [(f.kind, f.severity) for f in partial_flags(phrase, "addition", FULL)] == [("addition", "major")]
+    assert [(f.kind, f.severity) for f in partial_flags(scattered, "addition", FULL)] == [("addition", "minor")]
+    assert partial_flags(Unmatched(("lap",), 0.2, 1, 0.8), "addition", FULL) == []
 
 
 # ---------------------------------------------------------------- flag_links

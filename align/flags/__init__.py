@@ -57,11 +57,14 @@ def flag_pair(src: str, tgt: str, src_lang: str, tgt_lang: str, score: float, me
             return untranslated
     else:
         untranslated = []
-    flags = [*untranslated, *similarity_flags(score, mean, std, config)]
+    coverage = None
+    partial = []
     if words is not None:
-        for kind, side, other, lang in (("omission", words[0], words[1], src_lang),
-                                        ("addition", words[1], words[0], tgt_lang)):
-            flags += partial_flags(*unmatched_words(side, other, lang, config), kind, config)
+        omitted = unmatched_words(words[0], words[1], src_lang, config)
+        added = unmatched_words(words[1], words[0], tgt_lang, config)
+        coverage = (omitted.coverage + added.coverage) / 2
+        partial = partial_flags(omitted, "omission", config) + partial_flags(added, "addition", config)
+    flags = [*untranslated, *similarity_flags(score, mean, std, config, coverage), *partial]
     if config.negation:
         flags += negation_flags(ru, en) + direction_flags(ru, en)
     flags += number_flags(src, tgt, src_lang, tgt_lang)

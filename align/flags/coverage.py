@@ -4,6 +4,7 @@ linked pair, named word by word from a word alignment (``align.tokens``)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,32 +32,51 @@ def whole_flags(text: str, kind: str, config: FlagConfig) -> list[Flag]:
     return [Flag(kind, severity, _clip(text), 1.0)]
 
 
-def unmatched_words(side: Words, other: Words, lang: str, config: FlagConfig) -> tuple[list[str], float]:
-    """Content words of ``side`` with no counterpart in ``other``, and a 0..1 risk score.
+@dataclass(frozen=True)
+class Unmatched:
+    """Content words of one side with no counterpart on the other."""
+
+    words: tuple[str, ...]
+    score: float  # 0..1 risk: the summed shortfall of every unmatched content word
+    longest_run: int  # most unmatched content words in a row (stopwords between allowed)
+    coverage: float  # mean best cosine of the side's content words (1.0 when it has none)
+
+
+def unmatched_words(side: Words, other: Words, lang: str, config: FlagConfig) -> Unmatched:
+    """Content words of ``side`` with no counterpart in ``other``.
 
     A word counts when it is not a mutual best match and its best cosine is below
     ``config.token_sim``; the score sums the shortfalls, so it ranks pairs even when
     no word passes the cut-off."""
     best, mutual = best_matches(side, other)
     stop = STOPWORDS.get(lang, frozenset())
-    words, shortfall = [], 0.0
+    words, sims, shortfall, run, longest = [], [], 0.0, 0, 0
     for word, sim, is_mutual in zip(side.tokens, best, mutual):
         if word.lower() in stop or (len(word) < 3 and not re.search(r"\d", word)):
             continue
+        sims.append(float(sim))
         if not is_mutual:
             shortfall += max(0.0, config.token_sim + 0.15 - float(sim))
-            if sim < config.token_sim:
-                words.append(word)
-    return words, float(1.0 - np.exp(-shortfall / 0.5))
+        if not is_mutual and sim < config.token_sim:
+            words.append(word)
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return Unmatched(tuple(words), float(1.0 - np.exp(-shortfall / 0.5)), longest,
+                     float(np.mean(sims)) if sims else 1.0)
 
 
-def partial_flags(words: list[str], score: float, kind: str, config: FlagConfig) -> list[Flag]:
-    """Omission/addition flag naming the words without a counterpart."""
-    if len(words) < config.partial_min_words:
+def partial_flags(unmatched: Unmatched, kind: str, config: FlagConfig) -> list[Flag]:
+    """Omission/addition flag naming the words without a counterpart: major when they make a
+    phrase (``config.partial_major_run`` in a row), minor when scattered (alignment noise,
+    paraphrase)."""
+    if len(unmatched.words) < config.partial_min_words:
         return []
-    severity = "major" if len(words) >= config.partial_major_words else "minor"
+    severity = "major" if unmatched.longest_run >= config.partial_major_run else "minor"
     side = "Russian" if kind == "omission" else "English"
-    return [Flag(kind, severity, f"{side} words without counterpart: {', '.join(words)}", round(score, 3))]
+    return [Flag(kind, severity, f"{side} words without counterpart: {', '.join(unmatched.words)}",
+                 round(unmatched.score, 3))]
 
 
 def _clip(text: str, limit: int = 200) -> str:

@@ -25,14 +25,22 @@ EN_DOWN = re.compile(r"\b(?:fall(?:s|ing|en)?|fell|drop\w*|declin\w*|decreas\w*|
                      r"shrank|shrink\w*)\b", re.IGNORECASE)
 
 
-def similarity_flags(score: float, mean: float, std: float, config: FlagConfig) -> list[Flag]:
-    """Flag a link whose similarity is far below the document's (z-score) or below an absolute floor."""
+def similarity_flags(score: float, mean: float, std: float, config: FlagConfig,
+                     coverage: float | None = None) -> list[Flag]:
+    """Flag a link whose similarity is far below the document's (z-score) or below an absolute floor.
+
+    ``coverage`` (mean best word cosine of the two sides, if word vectors were computed) must
+    confirm a low z-score for a major flag: short sentences full of names score low as a whole
+    although every word has its counterpart."""
     z = (score - mean) / std
     evidence = f"similarity {score:.2f}, document mean {mean:.2f} (z = {z:.1f})"
+    if coverage is not None:
+        evidence += f", word coverage {coverage:.2f}"
     risk = round(min(1.0, max(0.0, -z / 4)), 3)
+    confirmed = coverage is None or coverage <= config.mistranslation_coverage_major
     if score < config.mistranslation_cosine_critical:
         return [Flag("mistranslation", "critical", evidence, max(risk, 0.9))]
-    if z <= config.mistranslation_z_major or score < config.mistranslation_cosine_major:
+    if (z <= config.mistranslation_z_major and confirmed) or score < config.mistranslation_cosine_major:
         return [Flag("mistranslation", "major", evidence, max(risk, 0.6))]
     if z <= config.mistranslation_z_minor:
         return [Flag("mistranslation", "minor", evidence, risk)]

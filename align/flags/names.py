@@ -7,7 +7,7 @@ import re
 from align.flags.coverage import STOPWORDS
 from align.model import Flag
 from align.tokens import is_common_word
-from align.translit import names_match
+from align.translit import compound_parts_rendered, compound_rendered, names_match
 
 WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s*|[«\"“(—–-]\s*)$")
@@ -46,8 +46,10 @@ def name_flags(src: str, tgt: str) -> list[Flag]:
     области» ↔ "Penza Region"), and English-only names (translators add first names)."""
     ru_words = WORD_RE.findall(src)
     en_words = WORD_RE.findall(tgt)
-    ru_only = _unique([w for w in name_candidates(src) if not any(names_match(w, e) for e in en_words)])
-    en_only = _unique([e for e in name_candidates(tgt) if not any(names_match(w, e) for w in ru_words)])
+    ru_only = _unique([w for w in name_candidates(src)
+                       if not any(names_match(w, e) for e in en_words) and not compound_rendered(w, en_words)])
+    en_only = _unique([e for e in name_candidates(tgt)
+                       if not any(names_match(w, e) or any(compound_parts_rendered(w, e) or ()) for w in ru_words)])
     if not ru_only and not en_only:
         return []
     evidence = f"{', '.join(ru_only) or '–'} ↔ {', '.join(en_only) or '–'}"
