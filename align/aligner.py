@@ -16,6 +16,7 @@ nearly makes with real embeddings of the concatenated text, and the DP runs agai
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -35,13 +36,24 @@ class AlignConfig:
     coarse_size: int = 600
     neighbours: int = 4
     # Penalties are in units of the document's typical best margin (see `_scale`).
-    merge_penalty: float = 0.1
+    merge_penalty: float = 0.25
+    # Merge bonus per continuation cue at a boundary inside a merge (see `continuations`).
+    continuation_bonus: float = 0.25
     paragraph_penalty: float = 0.25
     skip_penalty: float = 0.25
+    # A 1-1 link is worth at least a 1-0 plus a 0-1 plus this: a sentence put in place of
+    # another is a mistranslation (flagged as such), not an omission and an addition.
+    substitution_margin: float = 0.15
     scale_free: bool = True
+    # Least unit (cosine): an encoder that barely tells a sentence's match from its
+    # neighbours (e5-small on Icelandic) would otherwise turn noise into confident values.
+    min_scale: float = 0.15
+    # Compose a merge as the sum of its sentence vectors weighted by length ** power: the
+    # embedding of a joined text leans towards its longer part (0 = plain sum).
+    length_power: float = 0.25
     # Subtract each side's mean vector (documents of at least this many sentences on
     # both sides; short passages have no meaningful mean). 0 switches centring off.
-    centre_min_sentences: int = 20
+    centre_min_sentences: int = 10
     # Re-score merges near the first path with real embeddings when `embed` is given.
     recheck: bool = True
 
@@ -53,15 +65,33 @@ class Side:
     vectors: np.ndarray
     lengths: np.ndarray
     paragraphs: np.ndarray
+    # Cues (0, 1 or 2) that sentence k runs on into sentence k+1 (see `continuations`).
+    joins: np.ndarray
 
     @classmethod
-    def of(cls, vectors: np.ndarray, lengths=None, paragraphs=None) -> "Side":
+    def of(cls, vectors: np.ndarray, lengths=None, paragraphs=None, joins=None) -> Side:
         n = len(vectors)
         return cls(
             vectors=np.asarray(vectors, dtype=np.float32),
             lengths=np.ones(n) if lengths is None else np.asarray(lengths, dtype=np.float64),
             paragraphs=np.zeros(n, dtype=np.int64) if paragraphs is None else np.asarray(paragraphs),
+            joins=np.zeros(n) if joins is None else np.asarray(joins, dtype=np.float64),
         )
+
+
+_OPEN_END = re.compile(r"[,;:\-\u2013\u2014]\s*$")
+_LOWER_START = re.compile(r"^\W*[^\W\d_]", re.UNICODE)
+
+
+def continuations(texts: Sequence[str]) -> np.ndarray:
+    """Per sentence, how many cues say it runs on into the next one: it ends in a comma,
+    semicolon, colon or dash; the next one starts with a lower-case letter. Both mark a
+    clause that a segmenter split off, which translations often keep in one sentence."""
+    joins = np.zeros(len(texts))
+    for k in range(len(texts) - 1):
+        first = _LOWER_START.match(texts[k + 1])
+        joins[k] = bool(_OPEN_END.search(texts[k])) + bool(first and first.group()[-1].islower())
+    return joins
 
 
 def link_types(max_per_side: int) -> list[tuple[int, int]]:
@@ -85,15 +115,17 @@ def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig(), emb
     n, m = len(src.vectors), len(tgt.vectors)
     if n == 0 or m == 0:
         return [Link((i,), (), 0.0) for i in range(n)] + [Link((), (j,), 0.0) for j in range(m)]
+    if texts is not None:
+        src, tgt = replace(src, joins=continuations(texts[0])), replace(tgt, joins=continuations(texts[1]))
     centre = 0 < config.centre_min_sentences <= min(n, m)
     means = (_mean(src), _mean(tgt)) if centre else (np.zeros(1), np.zeros(1))
     src, tgt = _centred(src, means[0]), _centred(tgt, means[1])
     lo, hi = _band_from_coarse(src.vectors, tgt.vectors, config)
     aligner = _BandedAligner(src, tgt, lo, hi, config)
     links = aligner.run()
-    if embed is not None and texts is not None and config.recheck:
-        if aligner.recheck(links, texts, lambda batch, side: _normalise(np.asarray(embed(batch)) - means[side])):
-            links = aligner.run()
+    if (embed is not None and texts is not None and config.recheck
+            and aligner.recheck(links, texts, lambda batch, side: _normalise(np.asarray(embed(batch)) - means[side]))):
+        links = aligner.run()
     return links
 
 
@@ -165,6 +197,12 @@ class _BandedAligner:
         self.width = int((self.hi - self.lo).max()) + 1
         self.cols = self.lo[:, None] + np.arange(self.width)[None, :]  # target prefix j per cell
         self.inside = self.cols <= self.hi[:, None]
+        self.src_weights = _weights(src.lengths, config.length_power)
+        self.tgt_weights = _weights(tgt.lengths, config.length_power)
+        self.src_norms = _run_norms(src.vectors * self.src_weights[:, None], self.k)
+        self.tgt_norms = _run_norms(tgt.vectors * self.tgt_weights[:, None], self.k)
+        self.src_len_cum, self.tgt_len_cum = _cum(src.lengths), _cum(tgt.lengths)
+        self.src_join_cum, self.tgt_join_cum = _cum(src.joins), _cum(tgt.joins)
         self._similarities()
         self._length_ratio = _length_ratio(src.lengths, tgt.lengths)
         self.scale = self._scale() if config.scale_free else 1.0
@@ -188,7 +226,8 @@ class _BandedAligner:
             picked = np.take_along_axis(block, cols_clipped[rows] - first, axis=1)
             sim[rows] = np.where(valid[rows], picked, 0.0)
         self.sim, self.sim_valid = sim, valid
-        self.sim_cum = np.concatenate([np.zeros((n, 1), np.float64), np.cumsum(sim, axis=1, dtype=np.float64)], axis=1)
+        weighted = sim * self.tgt_weights[cols_clipped]
+        self.sim_cum = np.concatenate([np.zeros((n, 1)), np.cumsum(weighted, axis=1, dtype=np.float64)], axis=1)
         self._neighbour_means()
 
     def _neighbour_means(self) -> None:
@@ -217,10 +256,10 @@ class _BandedAligner:
         margins = self.sim - 0.5 * (self.src_nn[:, None] + self.tgt_nn[np.minimum(
             self.sim_lo[:, None] + np.arange(self.sim_width)[None, :], self.m - 1)])
         best = np.where(self.sim_valid, margins, -np.inf).max(axis=1)
-        return float(max(np.median(best[np.isfinite(best)]), 1e-3))
+        return float(max(np.median(best[np.isfinite(best)]), self.config.min_scale))
 
     def _gather_cum(self, p: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Sum of cosines of source p with targets 0..j-1 restricted to its stored range."""
+        """Weighted sum of cosines of source p with targets 0..j-1 in its stored range."""
         c = np.clip(j - self.sim_lo[p], 0, self.sim_width)
         return self.sim_cum[p, c]
 
@@ -234,22 +273,27 @@ class _BandedAligner:
         dot = np.zeros(self.cols.shape)
         for d in range(1, a + 1):
             p = np.broadcast_to(np.clip(i - d, 0, self.n - 1), j.shape)
-            dot += self._gather_cum(p, j) - self._gather_cum(p, jb)
-        src_norm = _run_norm(self.src.vectors, a)[ia]
-        tgt_norm = _run_norm(self.tgt.vectors, b)[jb]
+            dot += self.src_weights[p] * (self._gather_cum(p, j) - self._gather_cum(p, jb))
+        src_norm = self.src_norms[a][ia]
+        tgt_norm = self.tgt_norms[b][jb]
         cos = dot / (src_norm * tgt_norm)
         nn = 0.5 * ((self.src_nn_cum[i] - self.src_nn_cum[ia]) / a
                     + (self.tgt_nn_cum[j] - self.tgt_nn_cum[jb]) / b)
-        src_len = _cum(self.src.lengths)[i] - _cum(self.src.lengths)[ia]
-        tgt_len = _cum(self.tgt.lengths)[j] - _cum(self.tgt.lengths)[jb]
+        src_len = self.src_len_cum[i] - self.src_len_cum[ia]
+        tgt_len = self.tgt_len_cum[j] - self.tgt_len_cum[jb]
         src_len = src_len * self._length_ratio
         agreement = np.log2(1.0 + np.minimum(src_len, tgt_len) / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
         self.agreement[(a, b)] = agreement
-        value = (cos - nn) / self.scale * agreement - cfg.merge_penalty * (a + b - 2)
+        joins = (self.src_join_cum[np.maximum(i - 1, ia)] - self.src_join_cum[ia]
+                 + self.tgt_join_cum[np.maximum(j - 1, jb)] - self.tgt_join_cum[jb])
+        value = ((cos - nn) / self.scale * agreement - cfg.merge_penalty * (a + b - 2)
+                 + cfg.continuation_bonus * joins)
         if cfg.paragraph_penalty:
             sp, tp = self.src.paragraphs, self.tgt.paragraphs
             crossings = (sp[i - 1] != sp[np.minimum(ia, self.n - 1)]).astype(float) + (tp[j - 1] != tp[np.minimum(jb, self.m - 1)])
             value = value - cfg.paragraph_penalty * crossings
+        if (a, b) == (1, 1):
+            value = np.maximum(value, cfg.substitution_margin - 2 * cfg.skip_penalty)
         reachable = self.inside & (rows >= a) & (self.cols >= b) & (self.cols <= self.m)
         return np.where(reachable, value, -np.inf)
 
@@ -294,8 +338,8 @@ class _BandedAligner:
         return changed
 
     def _composed_cosine(self, i: int, a: int, j: int, b: int) -> float:
-        src_sum = self.src.vectors[i - a:i].sum(axis=0)
-        tgt_sum = self.tgt.vectors[j - b:j].sum(axis=0)
+        src_sum = self.src_weights[i - a:i] @ self.src.vectors[i - a:i]
+        tgt_sum = self.tgt_weights[j - b:j] @ self.tgt.vectors[j - b:j]
         return float(src_sum @ tgt_sum / (np.linalg.norm(src_sum) * np.linalg.norm(tgt_sum) + 1e-12))
 
     def run(self) -> list[Link]:
@@ -340,6 +384,11 @@ class _BandedAligner:
         return links
 
 
+def _weights(lengths: np.ndarray, power: float) -> np.ndarray:
+    """Weight of each sentence in a composed merge: a power of its length relative to the mean."""
+    return (np.maximum(lengths, 1.0) / max(float(lengths.mean()), 1.0)) ** power
+
+
 def _cum(values: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(values)])
 
@@ -351,11 +400,15 @@ def _length_ratio(src_lengths: np.ndarray, tgt_lengths: np.ndarray, prior: float
     return float(np.exp(np.log(ratio) * size / (size + prior)))
 
 
-def _run_norm(vectors: np.ndarray, a: int) -> np.ndarray:
-    """norm[s] = |v_s + ... + v_{s+a-1}| for every start s (1 where the run leaves the end)."""
+def _run_norms(vectors: np.ndarray, k: int) -> dict[int, np.ndarray]:
+    """norms[a][s] = |v_s + ... + v_{s+a-1}| for a = 1..k and every start s (1 where the
+    run leaves the end)."""
     n = len(vectors)
-    norm = np.ones(n + 1)
-    if a <= n:
-        cum = np.concatenate([np.zeros((1, vectors.shape[1])), np.cumsum(vectors, axis=0, dtype=np.float64)])
-        norm[: n - a + 1] = np.linalg.norm(cum[a:] - cum[:-a], axis=1)
-    return np.maximum(norm, 1e-9)
+    cum = np.concatenate([np.zeros((1, vectors.shape[1])), np.cumsum(vectors, axis=0, dtype=np.float64)])
+    norms = {}
+    for a in range(1, k + 1):
+        norm = np.ones(n + 1)
+        if a <= n:
+            norm[: n - a + 1] = np.linalg.norm(cum[a:] - cum[:-a], axis=1)
+        norms[a] = np.maximum(norm, 1e-9)
+    return norms

@@ -3,12 +3,12 @@
 
 Every method gets the same (cached) sentence embeddings. Ours runs through the Python
 API (`align.aligner.align_vectors`), plus one Text+Berg row through the `align pair`
-CLI. Peers (optional extra `peers`): `sentalign` (PyPI), and a Bertalign-style
-two-pass aligner re-implemented here from the paper (labelled as such). A set whose
+CLI. Peers (optional extra `peers`): `sentalign` and `lingtrain-aligner` (PyPI), and a
+Bertalign-style two-pass aligner re-implemented here from the paper (labelled as such). A set whose
 data is missing is skipped with a message. Prints a table; writes JSON (--json OUT).
 
 Usage: .venv/bin/python scripts/bench_align.py [--sets textberg,parice,wmt21,chekhov,scale]
-       [--methods ours,sentalign,bertalign-style,ablations,cli] [--json OUT]
+       [--methods ours,sentalign,bertalign-style,lingtrain,ablations,cli] [--json OUT]
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from align.aligner import AlignConfig, Side, align_vectors  # noqa: E402
-from align.embed import load_encoder  # noqa: E402
-from align.scoring import LinkIds, read_links, score_alignment  # noqa: E402
-from align.segment import split_spans  # noqa: E402
+from align.aligner import AlignConfig, Side, align_vectors
+from align.embed import load_encoder
+from align.scoring import LinkIds, read_links, score_alignment
+from align.segment import split_spans
 
 DATA = ROOT.parent / "shared" / "data"
 SEED = 20261121
@@ -271,6 +271,40 @@ def bertalign_style(doc: Doc, sv: np.ndarray, tv: np.ndarray, enc: TimedEncoder,
     return links[::-1]
 
 
+def lingtrain_peer(doc: Doc, sv: np.ndarray, tv: np.ndarray, enc: TimedEncoder) -> list[LinkIds]:
+    """lingtrain-aligner 1.0.3 as its README runs it: `fill_db`, `align_db` (batches of
+    200 lines, window 40), then conflict resolution with growing chain lengths. Its
+    `model=` hook gets our vectors for single sentences (looked up by text, also after
+    its punctuation clean-up) and the same cached encoder for the joined texts its
+    resolver compares. It has no 1-0/0-1: unmatched lines are merged into neighbours."""
+    from lingtrain_aligner import aligner as lt_aligner
+    from lingtrain_aligner import helper, resolver
+
+    lookup = {}
+    for texts, vectors in ((doc.src, sv), (doc.tgt, tv)):
+        for text, cleaned, vector in zip(texts, lt_aligner.clean_lines(texts), vectors):
+            lookup[text.strip()] = lookup[cleaned.strip()] = vector
+
+    class Vectors:
+        def encode(self, lines, **_) -> np.ndarray:
+            missing = [line for line in lines if line.strip() not in lookup]
+            fresh = dict(zip(missing, enc.encode(missing))) if missing else {}
+            return np.array([lookup.get(line.strip(), fresh.get(line)) for line in lines])
+
+    model = Vectors()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "pair.db")
+        lt_aligner.fill_db(db, "from", "to", splitted_from=doc.src, splitted_to=doc.tgt)
+        lt_aligner.align_db(db, "bench", batch_size=200, window=40, model=model)
+        for chain, conflict in ((2, 6), (3, 6), (4, 8), (5, 10)):
+            steps, _ = resolver.get_all_conflicts(db, min_chain_length=chain, max_conflicts_len=conflict, batch_id=-1,
+                                                  handle_start=True, handle_finish=True)
+            resolver.resolve_all_conflicts(db, steps, "bench", model=model)
+        index = helper.get_clear_flatten_doc_index(db)
+    links = [(tuple(i - 1 for i in json.loads(src)), tuple(j - 1 for j in json.loads(tgt))) for _, src, _, tgt in index]
+    return sorted(links, key=lambda link: (link[0] or (-1,), link[1] or (-1,)))
+
+
 def _joined_vectors(texts: list[str], k: int, enc: TimedEncoder) -> dict[int, np.ndarray]:
     """Embeddings of every run of 1..k consecutive sentences (Bertalign embeds them all)."""
     out = {}
@@ -285,14 +319,21 @@ def methods(selected: set[str]) -> dict[str, Method]:
     table: dict[str, Method] = {"ours": ours(default)}  # as `align build` / `align pair` run it
     if "ablations" in selected:
         table["ours + recheck"] = ours(default, recheck=True)
-        table["ours − scale-free"] = ours(replace(default, scale_free=False, skip_penalty=0.08,
-                                                  merge_penalty=0.015, paragraph_penalty=0.08))
+        # Raw cosine units: the penalties of the scale-free default times a typical scale (~0.3).
+        table["ours − scale-free"] = ours(replace(default, scale_free=False, skip_penalty=0.08, merge_penalty=0.08,
+                                                  paragraph_penalty=0.08, continuation_bonus=0.08,
+                                                  substitution_margin=0.05))
+        table["ours − continuation cues"] = ours(replace(default, continuation_bonus=0.0))
+        table["ours − length weights"] = ours(replace(default, length_power=0.0))
+        table["ours − substitution floor"] = ours(replace(default, substitution_margin=-np.inf))
         table["ours − paragraph penalty"] = ours(replace(default, paragraph_penalty=0.0))
         table["ours − centring"] = ours(replace(default, centre_min_sentences=0))
     if "sentalign" in selected:
         table["sentalign 0.3.0"] = sentalign_peer
     if "bertalign-style" in selected:
         table["Bertalign-style (re-impl.)"] = bertalign_style
+    if "lingtrain" in selected:
+        table["lingtrain-aligner 1.0.3"] = lingtrain_peer
     return table
 
 
@@ -424,7 +465,7 @@ def print_table(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="textberg,parice,wmt21,chekhov,scale")
-    parser.add_argument("--methods", default="ours,sentalign,bertalign-style,ablations,cli")
+    parser.add_argument("--methods", default="ours,sentalign,bertalign-style,lingtrain,ablations,cli")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     selected = set(args.methods.split(","))
@@ -443,7 +484,7 @@ def main() -> None:
             for name, method in methods(selected).items():
                 try:
                     rows.append(run_case(case, name, method, enc, vectors, embed_once))
-                except Exception as error:  # a peer that cannot run is reported, not fatal
+                except Exception as error:  # noqa: BLE001 (a peer that cannot run is reported, not fatal)
                     rows.append({"set": case.name, "model": case.model, "method": f"{name}: FAILED {error!r}"[:120]})
                 print(rows[-1], file=sys.stderr)
         if key == "textberg" and "cli" in selected:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from align.aligner import AlignConfig, Side, align_vectors, link_types
+from align.aligner import AlignConfig, Side, align_vectors, continuations, link_types
 
 
 def _unit(rng, n, dim=64):
@@ -152,3 +152,56 @@ def test_centring_removes_a_component_shared_by_every_sentence():
     shifted = align_vectors(Side.of(src + offset_src), Side.of(tgt + offset_tgt))
     assert [(l.src, l.tgt) for l in shifted] == [(l.src, l.tgt) for l in plain]
     assert ((8,), ()) in [(l.src, l.tgt) for l in shifted]
+
+
+def test_continuations_count_an_open_end_and_a_lower_case_start():
+    texts = ["Il n' y a pas d' arête nord ;", "mais une paroi .", "Tenter une voie :", "Peine perdue .", "Fin"]
+    assert continuations(texts).tolist() == [2.0, 0.0, 1.0, 0.0, 0.0]
+
+
+def _split_clause_case(rng):
+    """Target sentence 12 is split in two; its short second clause matches nothing on its own."""
+    src = _unit(rng, 30)
+    clause = _unit(rng, 1)
+    tgt = np.vstack([_noisy(src[:13], rng), clause, _noisy(src[13:], rng)])
+    tgt_lengths = np.full(31, 100.0)
+    tgt_lengths[12:14] = 70.0, 30.0
+    src_texts = [f"Satz {i} ." for i in range(30)]
+    tgt_texts = [f"Phrase {j} ." for j in range(31)]
+    tgt_texts[12], tgt_texts[13] = "Phrase 12 ;", "mais c' est en vain ."
+    return Side.of(src, np.full(30, 100.0)), Side.of(tgt, tgt_lengths), (src_texts, tgt_texts)
+
+
+def test_a_clause_split_off_by_a_semicolon_stays_in_its_link():
+    src, tgt, texts = _split_clause_case(np.random.default_rng(10))
+    without_cues = [(l.src, l.tgt) for l in align_vectors(src, tgt)]
+    assert ((), (13,)) in without_cues
+    links = align_vectors(src, tgt, texts=texts)
+    _check_partition(links, 30, 31)
+    assert ((12,), (12, 13)) in [(l.src, l.tgt) for l in links]
+
+
+def test_a_sentence_replaced_by_an_unrelated_one_is_one_link_not_two_gaps():
+    rng = np.random.default_rng(11)
+    src = _unit(rng, 30)
+    tgt = _noisy(src, rng)
+    tgt[14] = -tgt[14]  # as far from source 14 as can be
+    pairs = [(l.src, l.tgt) for l in align_vectors(Side.of(src), Side.of(tgt))]
+    assert ((14,), (14,)) in pairs
+    gaps = [(l.src, l.tgt) for l in align_vectors(Side.of(src), Side.of(tgt), AlignConfig(substitution_margin=-9.0))]
+    assert {((14,), ()), ((), (14,))} <= set(gaps)
+
+
+def test_merges_are_composed_leaning_towards_the_longer_sentence():
+    rng = np.random.default_rng(12)
+    src = _unit(rng, 30)
+    lengths = np.full(30, 100.0)
+    lengths[13] = 15.0
+    # The joined text of a long and a short sentence embeds close to the long one.
+    joined = src[12] + 0.15 * src[13]
+    tgt = np.vstack([src[:12], joined[None] / np.linalg.norm(joined), src[14:]])
+    tgt_lengths = np.concatenate([lengths[:12], [115.0], lengths[14:]])
+    sides = Side.of(src, lengths), Side.of(_noisy(tgt, rng, 0.1), tgt_lengths)
+    assert ((12, 13), (12,)) in [(l.src, l.tgt) for l in align_vectors(*sides)]
+    plain = [(l.src, l.tgt) for l in align_vectors(*sides, AlignConfig(length_power=0.0))]
+    assert ((12, 13), (12,)) not in plain
