@@ -95,9 +95,11 @@ def test_abridged_quote_stays_one_passage():
 def test_quotations_are_taken_from_their_frame():
     text = ('After Volynsky invited Trotsky to sign, Trotsky wrote: "The decision of the GPU has been '
             'announced to me, criminal in essence and lawless in form."')
-    assert quotations(text) == ["The decision of the GPU has been announced to me, criminal in essence and lawless in form"]
+    assert quotations(text) == ["The decision of the GPU has been announced to me, "
+                                "criminal in essence and lawless in form"]
     # A quotation left open continues in the next sentence; it runs to the end of this one.
-    opened = "Volynsky presented the resolution of the OSO, which stated: “We heard: the case of citizen Trotsky under Art. 58"
+    opened = ("Volynsky presented the resolution of the OSO, which stated: "
+              "“We heard: the case of citizen Trotsky under Art. 58")
     assert quotations(opened) == ["We heard: the case of citizen Trotsky under Art. 58"]
     # Scare quotes, and a quotation that is the whole sentence, are not worth a search of their own.
     assert quotations('Stalin called it "the greatest mistake" in 1929, as Trotsky later wrote.') == []
