@@ -156,6 +156,12 @@ def _consonants(s: str) -> str:
 
 
 
+def is_compound_abbreviation(ru_word: str) -> bool:
+    """«Росгидромет», «Госдума», «Минобороны»: a capitalised word led by an abbreviated word."""
+    lower = ru_word.lower().replace("ё", "е")
+    return ru_word[0].isupper() and any(lower.startswith(h) and len(lower) - len(h) >= 3 for h in _COMPOUND_HEADS)
+
+
 def compound_parts_rendered(ru_word: str, en_word: str) -> tuple[bool, bool] | None:
     """For a compound abbreviation, whether ``en_word`` renders its head and its tail
     («Госсуд» = «гос» + «суд»: "State", "Court"); None for other words."""

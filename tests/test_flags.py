@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from align.flags import FlagConfig, flag_links, flag_pair, number_flags, numbers_in
-from align.flags.coverage import Unmatched, partial_flags
+from align.flags.coverage import Unmatched, expanded_abbreviation, partial_flags
 from align.flags.language import untranslated_flags
 from align.flags.meaning import direction_flags, negation_flags, similarity_flags
 from align.flags.names import name_flags
@@ -193,11 +193,23 @@ def test_low_similarity_is_major_only_when_word_coverage_agrees():
 
 
 def test_unmatched_words_in_a_row_are_major_scattered_ones_minor():
-    phrase = Unmatched(("censors", "Ankara", "opened"), 0.6, 3, 0.7)
-    scattered = Unmatched(("himself", "given", "lap", "torn", "him"), 0.6, 1, 0.7)
+    phrase = Unmatched(("censors", "Ankara", "opened"), 0.6, ("censors", "Ankara", "opened"), 0.7)
+    scattered = Unmatched(("himself", "given", "lap", "torn", "him"), 0.6, ("lap",), 0.7)
     assert [(f.kind, f.severity) for f in partial_flags(phrase, "addition", FULL)] == [("addition", "major")]
     assert [(f.kind, f.severity) for f in partial_flags(scattered, "addition", FULL)] == [("addition", "minor")]
-    assert partial_flags(Unmatched(("lap",), 0.2, 1, 0.8), "addition", FULL) == []
+    assert partial_flags(Unmatched(("lap",), 0.2, ("lap",), 0.8), "addition", FULL) == []
+
+
+def test_spelled_out_abbreviation_is_a_minor_addition():
+    added = Unmatched(("Korean", "Central", "News", "Agency"), 0.7, ("Korean", "Central", "News", "Agency"), 0.6)
+    ru = "По данным УТАК, у человека подозревают коронавирус."
+    assert expanded_abbreviation(added, ru) == "УТАК"
+    assert expanded_abbreviation(added, "По данным агентства, у человека подозревают коронавирус.") is None
+    assert expanded_abbreviation(added, "Об этом сообщил Росгидромет.") == "Росгидромет"
+    flags = partial_flags(added, "addition", FULL, expands="УТАК")
+    assert flags[0].severity == "minor" and "spelling out УТАК" in flags[0].evidence
+    lower = Unmatched(("censors", "opened", "envelopes"), 0.6, ("censors", "opened", "envelopes"), 0.7)
+    assert expanded_abbreviation(lower, ru) is None
 
 
 # ---------------------------------------------------------------- flag_links

@@ -10,7 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from align.flags.config import DEFAULT_CONFIG, FlagConfig
-from align.flags.coverage import partial_flags, unmatched_words, whole_flags
+from align.flags.coverage import (
+    expanded_abbreviation,
+    partial_flags,
+    unmatched_words,
+    whole_flags,
+)
 from align.flags.language import untranslated_flags
 from align.flags.meaning import direction_flags, negation_flags, similarity_flags
 from align.flags.names import name_flags
@@ -63,7 +68,8 @@ def flag_pair(src: str, tgt: str, src_lang: str, tgt_lang: str, score: float, me
         omitted = unmatched_words(words[0], words[1], src_lang, config)
         added = unmatched_words(words[1], words[0], tgt_lang, config)
         coverage = (omitted.coverage + added.coverage) / 2
-        partial = partial_flags(omitted, "omission", config) + partial_flags(added, "addition", config)
+        expands = expanded_abbreviation(added, src) if (src_lang, tgt_lang) == ("ru", "en") else None
+        partial = partial_flags(omitted, "omission", config) + partial_flags(added, "addition", config, expands)
     flags = [*untranslated, *similarity_flags(score, mean, std, config, coverage), *partial]
     if config.negation:
         flags += negation_flags(ru, en) + direction_flags(ru, en)

@@ -11,7 +11,10 @@ import numpy as np
 from align.flags.config import FlagConfig
 from align.model import Flag
 from align.tokens import Words, best_matches
+from align.translit import is_compound_abbreviation
 
+# Russian abbreviations: «УТАК», «ЦМКБ», and compounds led by an abbreviated word («Росгидромет»).
+ABBREVIATION_RE = re.compile(r"\b[А-ЯЁ][А-ЯЁа-яё]+\b")
 STOPWORDS = {
     "ru": frozenset("""и в во не на с со что как а то все всё он она оно они его ее её их к ко у по из за от до о об
 для же бы ли так но или да нет это этот эта эти тот та те того этого был была было были быть есть при
@@ -38,7 +41,7 @@ class Unmatched:
 
     words: tuple[str, ...]
     score: float  # 0..1 risk: the summed shortfall of every unmatched content word
-    longest_run: int  # most unmatched content words in a row (stopwords between allowed)
+    phrase: tuple[str, ...]  # the longest run of unmatched content words (stopwords between allowed)
     coverage: float  # mean best cosine of the side's content words (1.0 when it has none)
 
 
@@ -50,7 +53,7 @@ def unmatched_words(side: Words, other: Words, lang: str, config: FlagConfig) ->
     no word passes the cut-off."""
     best, mutual = best_matches(side, other)
     stop = STOPWORDS.get(lang, frozenset())
-    words, sims, shortfall, run, longest = [], [], 0.0, 0, 0
+    words, sims, shortfall, run, phrase = [], [], 0.0, [], []
     for word, sim, is_mutual in zip(side.tokens, best, mutual):
         if word.lower() in stop or (len(word) < 3 and not re.search(r"\d", word)):
             continue
@@ -59,24 +62,35 @@ def unmatched_words(side: Words, other: Words, lang: str, config: FlagConfig) ->
             shortfall += max(0.0, config.token_sim + 0.15 - float(sim))
         if not is_mutual and sim < config.token_sim:
             words.append(word)
-            run += 1
-            longest = max(longest, run)
+            run = [*run, word]
+            phrase = run if len(run) > len(phrase) else phrase
         else:
-            run = 0
-    return Unmatched(tuple(words), float(1.0 - np.exp(-shortfall / 0.5)), longest,
+            run = []
+    return Unmatched(tuple(words), float(1.0 - np.exp(-shortfall / 0.5)), tuple(phrase),
                      float(np.mean(sims)) if sims else 1.0)
 
 
-def partial_flags(unmatched: Unmatched, kind: str, config: FlagConfig) -> list[Flag]:
+def expanded_abbreviation(added: Unmatched, ru: str) -> str | None:
+    """The Russian abbreviation that an added phrase of capitalised words spells out
+    («УТАК» ↔ "Korean Central News Agency", «ЦМКБ» ↔ "Central Marine Design Bureau"), if any."""
+    if len(added.phrase) < 2 or not all(w[0].isupper() for w in added.phrase):
+        return None
+    found = [w for w in ABBREVIATION_RE.findall(ru) if w.isupper() or is_compound_abbreviation(w)]
+    return found[0] if found else None
+
+
+def partial_flags(unmatched: Unmatched, kind: str, config: FlagConfig, expands: str | None = None) -> list[Flag]:
     """Omission/addition flag naming the words without a counterpart: major when they make a
     phrase (``config.partial_major_run`` in a row), minor when scattered (alignment noise,
-    paraphrase)."""
+    paraphrase) or when the phrase spells out the abbreviation ``expands``."""
     if len(unmatched.words) < config.partial_min_words:
         return []
-    severity = "major" if unmatched.longest_run >= config.partial_major_run else "minor"
+    major = len(unmatched.phrase) >= config.partial_major_run and expands is None
     side = "Russian" if kind == "omission" else "English"
-    return [Flag(kind, severity, f"{side} words without counterpart: {', '.join(unmatched.words)}",
-                 round(unmatched.score, 3))]
+    evidence = f"{side} words without counterpart: {', '.join(unmatched.words)}"
+    if expands:
+        evidence += f" (spelling out {expands}?)"
+    return [Flag(kind, "major" if major else "minor", evidence, round(unmatched.score, 3))]
 
 
 def _clip(text: str, limit: int = 200) -> str:
