@@ -73,6 +73,8 @@ def test_changed_figure_is_a_number_flag():
     ("за последние сутки умерли еще 13 пациентов", "in the past 24 hours, another 13 patients died"),
     ("обновление May 2020 Update, пишет 25 июля BetaNews", "the May 2020 Update, BetaNews reports July 25"),
     ("В ходе акций убит 1 человек", "One person killed during the protests"),
+    ("транслировал телеканал «Россия 1»", "was broadcast on the TV channel Russia-1"),
+    ("комплексы «Панцирь-С1» были уничтожены", "the Pantsir systems were destroyed"),
 ])
 def test_equivalent_figures_raise_nothing(ru, en):
     assert number_flags(ru, en, "ru", "en") == []
@@ -88,6 +90,13 @@ def test_changed_day_is_a_date_flag_and_other_figures_a_separate_number_flag():
     flags = number_flags("25 июля «Зенит» обыграл «Химки» 2:0.", "On July 26, Zenit beat Khimki 3:0.", "ru", "en")
     assert [(f.kind, f.evidence) for f in flags] == [("date", "25 ↔ 26"), ("number", "2 ↔ 3")]
     assert all(f.severity == "major" for f in flags)
+
+
+def test_a_dropped_russian_figure_one_is_major_an_added_english_one_minor():
+    dropped = number_flags("«Зенит» обыграл «Химки» (1:0)", "Zenit beat Khimki (–0)", "ru", "en")
+    assert [(f.kind, f.severity, f.evidence) for f in dropped] == [("number", "major", "1 ↔ –")]
+    added = number_flags("через месяц", "after 1 month", "ru", "en")
+    assert [(f.kind, f.severity) for f in added] == [("number", "minor")]
 
 
 def test_24_hours_is_only_matched_by_sutki():

@@ -34,7 +34,9 @@ PM_RE = re.compile(r"\b(\d{1,2})((?::\d\d)?\s*)(p\.?\s?m\b\.?)", re.IGNORECASE)
 RU_DECADE_RE = re.compile(r"(?<![\d.,])((?:1[7-9]|20)?\d0)-(?:х|е|ых|ые|ым|ми)\b")
 EN_DECADE_RE = re.compile(r"(?<![\d.,])['’]?((?:1[7-9]|20)?\d0)['’]?s\b")
 NUMBER_RE = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:[  ,]\d{3})+(?!\d)|(?<!\d)\d+(?:[.,]\d+)?")
-# Digits glued by a hyphen to a short capitalised word are part of a name: "COVID-19", «Ту-154».
+# Digits glued to letters or by a hyphen to a short capitalised word are part of a name
+# ("COVID-19", «Ту-154», "Russia-1", «Панцирь-С1», "A320"): counted as ``id:N``, they match the same figure on the other side but are never
+# flagged alone («COVID-19» ↔ "coronavirus").
 IDENTIFIER_RE = re.compile(r"\b[A-ZА-ЯЁ][\wЁё]{0,5}-$")
 ROMAN_RE = re.compile(r"\b(?=[MDCLXVI]{2,}\b|[VX]\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
 EN_ROMAN_RE = re.compile(r"\b(?=[MDCLXVI]{2,}\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
@@ -110,9 +112,11 @@ def numbers_in(text: str, lang: str) -> Counter:
     text = decade_re.sub(" ", text)
     scaled: set[int] = set()  # start offsets of scale words already folded into a figure
     for match in NUMBER_RE.finditer(text):
-        if IDENTIFIER_RE.search(text[max(0, match.start() - 8):match.start()]):
-            continue
         token = match.group()
+        glued = match.start() > 0 and text[match.start() - 1].isalpha()
+        if glued or IDENTIFIER_RE.search(text[max(0, match.start() - 8):match.start()]):
+            found[f"id:{token}"] += 1
+            continue
         if re.fullmatch(r"[1-9]\d{0,2}(?:[  ,]\d{3})+", token):
             token = re.sub(r"[  ,]", "", token)
         token = token.replace(",", ".")
@@ -221,7 +225,10 @@ def number_flags(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Flag]
         if not left_src and not left_tgt:
             continue
         evidence = f"{_fmt(left_src) or '–'} ↔ {_fmt(left_tgt) or '–'}"
-        if all(k.startswith("word:") or k == "1" for k in (*left_src, *left_tgt)):  # "up to 1 year" ↔ «до года»
+        # Number words are often idiomatic; English writes "up to 1 year" for «до года».
+        strong = [k for k, lang in [*((k, src_lang) for k in left_src), *((k, tgt_lang) for k in left_tgt)]
+                  if not k.startswith("word:") and not (k == "1" and lang == "en")]
+        if not strong:
             flags.append(Flag(kind, "minor", evidence, 0.4))
         else:
             flags.append(Flag(kind, "major", evidence, 1.0 if left_src and left_tgt else 0.8))
@@ -242,19 +249,22 @@ def _roman(numeral: str) -> int:
 
 
 def _cancel_words(only: Counter, other: Counter) -> Counter:
-    """Drop ``word:N`` entries matched by a figure N on the other side, figures matched
-    by a ``word:N`` there, scale words (``тыс.`` ↔ ``1,000`` written out), two-digit
-    decades matched by a four-digit one (``90-х`` ↔ ``1990s``) and a weak "one"."""
+    """Drop ``word:N`` and ``id:N`` entries matched by a figure N on the other side, figures
+    matched by a ``word:N`` or ``id:N`` there, scale words (``тыс.`` ↔ ``1,000`` written out),
+    two-digit decades matched by a four-digit one (``90-х`` ↔ ``1990s``), a weak "one" and
+    identifiers left over."""
     left = Counter()
     for key, count in only.items():
-        twin = key[5:] if key.startswith("word:") else f"word:{key}"
-        count -= min(count, other.get(twin, 0))
+        figure = key.split(":", 1)[1] if key.startswith(("word:", "id:")) else key
+        for twin in (figure, f"word:{figure}", f"id:{figure}"):
+            if twin != key:
+                count -= min(count, other.get(twin, 0))
         if key.startswith("word:") and float(key[5:]) in _SCALES and _has_scaled_figure(other, int(key[5:])):
             count = 0
         if key.startswith("decade:") and any(k.startswith("decade:") and (k.endswith(key[7:]) or key.endswith(k[7:]))
                                              for k in other):
             count = 0
-        if count > 0 and key not in _WEAK:
+        if count > 0 and key not in _WEAK and not key.startswith("id:"):
             left[key] = count
     return left
 
