@@ -10,8 +10,9 @@ penalties for merges and for merges across paragraph boundaries. Each unlinked
 sentence (1-0, 0-1) costs a fixed penalty in the same units. The best path is found
 first on downsampled documents, then refined in a narrow band around the coarse
 path at each finer level, so time and memory grow linearly (as in Vecalign).
-Optionally, an encoder callback re-scores the few merges the first path makes or
-nearly makes with real embeddings of the concatenated text, and the DP runs again.
+Given an encoder callback, each unlinked sentence of the first path is re-scored as
+part of its neighbouring link with a real embedding of the joined text, and the DP
+runs again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -299,23 +301,19 @@ class _BandedAligner:
 
     def recheck(self, links: list[Link], texts: tuple[Sequence[str], Sequence[str]],
                 embed: Callable[[list[str], int], np.ndarray]) -> bool:
-        """Embed the joined text of merges on or next to the path; override their values.
-
-        Candidates: every merged side of a link, and the union of two neighbouring links
-        when one of them is 1-0/0-1 or a merge (a 1-1 plus an unlinked sentence may really
-        be a 2-1). Returns whether any value changed."""
+        """Embed the joined text of each 1-0/0-1 link's sentence with its neighbouring link
+        on the path (before and after) and override the value of that merge: whether an
+        unlinked sentence really belongs to its neighbour is the close call that vectors
+        composed from single sentences get wrong. Returns whether any value changed."""
         cells: set[tuple[int, int, int, int]] = set()
         ends, i, j = [], 0, 0
         for link in links:
             i, j = i + len(link.src), j + len(link.tgt)
             ends.append((i, j, len(link.src), len(link.tgt)))
-        for t, (i, j, a, b) in enumerate(ends):
-            if (a, b) != (1, 1) and a and b:
+        for (_, _, a1, b1), (i, j, a2, b2) in pairwise(ends):
+            a, b = a1 + a2, b1 + b2
+            if not (a1 and b1 and a2 and b2) and a and b and (a, b) in self.values:
                 cells.add((i, j, a, b))
-            if t and ((a, b) != (1, 1) or ends[t - 1][2:] != (1, 1)):
-                a2, b2 = a + ends[t - 1][2], b + ends[t - 1][3]
-                if a2 and b2 and (a2, b2) in self.values:
-                    cells.add((i, j, a2, b2))
         runs = sorted({(side, end - size, end) for i, j, a, b in cells
                        for side, end, size in ((0, i, a), (1, j, b)) if size > 1})
         if not runs:

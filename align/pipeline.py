@@ -29,6 +29,7 @@ class EmbeddedDocument:
     document: Document
     sentences: tuple[Sentence, ...]
     vectors: np.ndarray
+    encode: Embed | None = None  # the encoder that made the vectors (for the aligner's re-check)
 
     @property
     def path(self) -> Path:
@@ -98,17 +99,17 @@ def load_document(path: Path, lang: str, encoder: Encoder, presegmented: bool = 
 
     document, sentences = cached_document(Path(path), f"{lang}|{presegmented}", cache_dir or default_cache_dir(),
                                           read_and_segment)
-    return EmbeddedDocument(document, tuple(sentences), encoder.encode([s.text for s in sentences]))
+    return EmbeddedDocument(document, tuple(sentences), encoder.encode([s.text for s in sentences]), encoder.encode)
 
 
 def align_documents(src: EmbeddedDocument, tgt: EmbeddedDocument,
                     align_config: AlignConfig = AlignConfig(),
                     flag_config: FlagConfig | None = FlagConfig(), embed: Embed | None = None) -> list[Link]:
     """Align two whole documents and flag every link (no flags when ``flag_config`` is
-    None); ``embed`` (e.g. ``encoder.encode``) lets the aligner re-score close merge
-    decisions with real embeddings."""
+    None); ``embed`` (default: the documents' encoder) lets the aligner re-check whether
+    unlinked sentences belong to their neighbours with real embeddings."""
     texts = ([s.text for s in src.sentences], [s.text for s in tgt.sentences])
-    links = align_vectors(src.side(), tgt.side(), align_config, embed, texts)
+    links = align_vectors(src.side(), tgt.side(), align_config, embed or src.encode, texts)
     if flag_config is None:
         return links
     return flag_links(links, *texts, src.lang, tgt.lang, flag_config)

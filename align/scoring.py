@@ -16,7 +16,7 @@ class PRF:
     f1: float
 
     @classmethod
-    def of(cls, correct_predicted: int, n_predicted: int, correct_gold: int, n_gold: int) -> "PRF":
+    def of(cls, correct_predicted: int, n_predicted: int, correct_gold: int, n_gold: int) -> PRF:
         p = correct_predicted / n_predicted if n_predicted else 0.0
         r = correct_gold / n_gold if n_gold else 0.0
         return cls(p, r, 2 * p * r / (p + r) if p + r else 0.0)

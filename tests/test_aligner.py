@@ -115,31 +115,44 @@ def test_compressed_cosines_still_find_the_omission():
     assert ((21,), ()) in [(l.src, l.tgt) for l in links]
 
 
-def test_recheck_embeds_only_merges_and_can_undo_one():
+def test_recheck_joins_an_unlinked_clause_to_its_neighbour():
     rng = np.random.default_rng(8)
-    src = _unit(rng, 20)
-    tgt = _noisy(src, rng)
-    # Target 10 looks like a merge of sources 10 and 11 when composed from single vectors.
-    tgt[10] = src[10] + src[11]
-    tgt[10] /= np.linalg.norm(tgt[10])
-    tgt = np.vstack([tgt[:11], tgt[12:]])
-    src_texts = [f"s{i}" for i in range(20)]
+    src = _unit(rng, 30)
+    clause = _unit(rng, 1)[0] - 0.5 * src[12]  # on its own, target 13 matches nothing
+    tgt = np.vstack([_noisy(src[:13], rng), clause / np.linalg.norm(clause), _noisy(src[13:], rng)])
+    texts = ([f"S{i}" for i in range(30)], [f"T{j}" for j in range(31)])  # no continuation cues
     asked: list[str] = []
 
-    def embed(texts):
-        asked.extend(texts)
-        return _unit(rng, len(texts))  # joined texts turn out unrelated to the other side
+    def embed(batch):
+        asked.extend(batch)
+        # Joined with target 12, the clause reads as the translation of source 12.
+        return np.array([src[12] if text == "T12 T13" else _unit(rng, 1)[0] for text in batch])
 
-    plain = [(l.src, l.tgt) for l in align_vectors(Side.of(src), Side.of(tgt))]
-    assert ((10, 11), (10,)) in plain
-    rechecked = align_vectors(Side.of(src), Side.of(tgt), embed=embed,
-                              texts=(src_texts, [f"t{j}" for j in range(19)]))
-    assert "s10 s11" in asked and len(asked) < 10
-    pairs = [(l.src, l.tgt) for l in rechecked]
-    _check_partition(rechecked, 20, 19)
-    # Target 10 is equally close to sources 10 and 11: either may be the omission.
-    assert ((10, 11), (10,)) not in pairs
-    assert {((10,), (10,)), ((11,), ())} <= set(pairs) or {((10,), ()), ((11,), (10,))} <= set(pairs)
+    tgt_lengths = np.full(31, 100.0)
+    tgt_lengths[12:14] = 70.0, 30.0
+    sides = Side.of(src, np.full(30, 100.0)), Side.of(tgt, tgt_lengths)
+    assert ((), (13,)) in [(l.src, l.tgt) for l in align_vectors(*sides)]
+    links = align_vectors(*sides, embed=embed, texts=texts)
+    _check_partition(links, 30, 31)
+    assert ((12,), (12, 13)) in [(l.src, l.tgt) for l in links]
+    assert sorted(asked) == ["T12 T13", "T13 T14"]  # only the unlinked sentence's two joins
+
+
+def test_recheck_keeps_a_true_omission():
+    rng = np.random.default_rng(13)
+    src = _unit(rng, 40)
+    keep = [i for i in range(40) if i != 17]
+    tgt = _noisy(src[keep], rng)
+    vectors = {f"S{i}": v for i, v in enumerate(src)} | {f"T{j}": v for j, v in enumerate(tgt)}
+
+    def embed(batch):  # a joined text embeds like the sum of its sentences
+        sums = np.array([sum(vectors[part] for part in text.split()) for text in batch])
+        return sums / np.linalg.norm(sums, axis=1, keepdims=True)
+
+    texts = ([f"S{i}" for i in range(40)], [f"T{j}" for j in range(39)])
+    links = align_vectors(Side.of(src), Side.of(tgt), embed=embed, texts=texts)
+    _check_partition(links, 40, 39)
+    assert ((17,), ()) in [(l.src, l.tgt) for l in links]
 
 
 def test_centring_removes_a_component_shared_by_every_sentence():
