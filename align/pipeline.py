@@ -233,13 +233,17 @@ def _sub_side(doc: EmbeddedDocument, ids: range) -> Side:
 
 
 def _trim(links: list[Link], src_vectors: np.ndarray, tgt_vectors: np.ndarray, min_edge_score: float) -> list[Link]:
-    """Drop unlinked or weakly linked sentences at the edges of a passage: they are the
-    context added for alignment, not omissions, additions or renderings. A merge at an
+    """Drop unlinked or weakly linked sentences (cosine of the link's summed vectors
+    below ``min_edge_score``) at the edges of a passage: they are the context added
+    for alignment, not omissions, additions or renderings. A merge at an
     edge also loses its outer sentences that match nothing on the other side (context
     the aligner merged into the first or last rendering)."""
 
     def kept(link: Link) -> bool:
-        return bool(link.src and link.tgt) and link.score >= min_edge_score
+        if not (link.src and link.tgt):
+            return False
+        src, tgt = src_vectors[list(link.src)].sum(axis=0), tgt_vectors[list(link.tgt)].sum(axis=0)
+        return float(src @ tgt) / max(float(np.linalg.norm(src) * np.linalg.norm(tgt)), 1e-12) >= min_edge_score
 
     start, end = 0, len(links)
     while start < end and not kept(links[start]):

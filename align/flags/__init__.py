@@ -21,7 +21,7 @@ from align.flags.meaning import direction_flags, negation_flags, similarity_flag
 from align.flags.names import name_flags
 from align.flags.numbers import number_flags, numbers_in
 from align.model import Flag, Link
-from align.tokens import word_vectors
+from align.wordcache import cached_word_vectors
 
 __all__ = ["FlagConfig", "flag_links", "flag_pair", "number_flags", "numbers_in"]
 
@@ -36,8 +36,8 @@ def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str],
     linked = [k for k, link in enumerate(links) if link.src and link.tgt]
     words: dict[int, tuple] = {}
     if config.token_alignment and linked:
-        src_words = word_vectors([pairs[k][0] for k in linked], config.token_layer)
-        tgt_words = word_vectors([pairs[k][1] for k in linked], config.token_layer)
+        src_words = cached_word_vectors([pairs[k][0] for k in linked], config.token_layer)
+        tgt_words = cached_word_vectors([pairs[k][1] for k in linked], config.token_layer)
         words = {k: (s, t) for k, s, t in zip(linked, src_words, tgt_words)}
     flagged = []
     for k, link in enumerate(links):
