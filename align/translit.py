@@ -147,6 +147,11 @@ def _skeletons_match(ru_sk: str, en_sk: str) -> bool:
         return True
     if SequenceMatcher(None, ru_sk, en_sk[: len(ru_sk) + 1]).ratio() >= 0.8:
         return True
+    head = en_sk[:len(ru_sk)]
+    swapped = [i for i, (a, b) in enumerate(zip(ru_sk, head)) if a != b]
+    if (len(ru_sk) >= 5 and len(head) == len(ru_sk) and len(swapped) == 2 and swapped[0] >= 2
+            and ru_sk[swapped[0]] == head[swapped[1]] and ru_sk[swapped[1]] == head[swapped[0]]):
+        return True  # two letters after the first two swapped: a misprint (Принпико ↔ Prinkipo)
     ru_c, en_c = _consonants(ru_sk), _consonants(en_sk)  # Майкл ↔ Michael
     return len(ru_c) >= 3 and en_c.startswith(ru_c) and len(en_c) <= len(ru_c) + 1
 
