@@ -180,6 +180,15 @@ def test_negation_on_one_side_only_is_flagged():
     assert negation_flags("Он не прекратит борьбу.", "He will never stop the struggle.") == []
 
 
+def test_idioms_on_a_negative_word_are_no_negation():
+    # From the corpus: «Троцкий продолжал вести борьбу с правящим режимом в СССР.»
+    ru = "Троцкий продолжал вести борьбу с правящим режимом в СССР."
+    assert negation_flags(ru, "Trotsky conducted his agitation not only for the USSR, but also for Western communists.") == []
+    assert negation_flags("Он писал об этом не раз.", "He wrote about it more than once.") == []
+    flags = negation_flags("Он писал об этом не только в письмах.", "He did not write about it.")
+    assert flags[0].kind == "mistranslation"
+
+
 def test_opposite_direction_of_change_is_major():
     flags = direction_flags("Цены выросли на 5%.", "Prices fell by 5%.")
     assert flags[0].severity == "major" and "выросли" in flags[0].evidence

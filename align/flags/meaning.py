@@ -15,6 +15,11 @@ RU_NEGATION = re.compile(r"\b(?:не|нет|ни|никогда|никто|ни�
 EN_NEGATION = re.compile(r"\b(?:not|no|never|nobody|none|nothing|nowhere|neither|nor|cannot|without|"
                          r"unable|refused?|failed|lack|\w+n't)\b", re.IGNORECASE)
 # Russian prefixes that negate a word: «недоволен», «невозможно», «нереально».
+# Idioms built on a negative word that negate nothing: «не только» ↔ "not only",
+# «не раз» (more than once), «чуть ли не» (almost), «не менее» ↔ "no less".
+RU_NOT_NEGATION = re.compile(r"\b(?:не только|не раз|не менее|не более|чуть ли не|едва ли не|не без того)\b",
+                             re.IGNORECASE)
+EN_NOT_NEGATION = re.compile(r"\b(?:not only|no less|no more than|not least|nothing but|none other)\b", re.IGNORECASE)
 RU_NEG_PREFIX = re.compile(r"\b(?:не|без|бес)[а-яё]{4,}", re.IGNORECASE)
 EN_NEG_PREFIX = re.compile(r"\b(?:un|in|im|ir|il|dis|non)[a-z]{4,}|\w+less\b", re.IGNORECASE)
 RU_UP = re.compile(r"\b(?:вырос\w*|рост\w*|увелич\w*|повыс\w*|повыш\w*|подорож\w*|прибав\w*)", re.IGNORECASE)
@@ -49,8 +54,8 @@ def similarity_flags(score: float, mean: float, std: float, config: FlagConfig,
 
 def negation_flags(src: str, tgt: str) -> list[Flag]:
     """Negation on one side only. Minor: translators often turn «не мог не» into "had to"."""
-    ru = RU_NEGATION.findall(src)
-    en = EN_NEGATION.findall(tgt)
+    ru = RU_NEGATION.findall(RU_NOT_NEGATION.sub(" ", src))
+    en = EN_NEGATION.findall(EN_NOT_NEGATION.sub(" ", tgt))
     if bool(ru) == bool(en):
         return []
     if (ru and EN_NEG_PREFIX.search(tgt)) or (en and RU_NEG_PREFIX.search(src)):
