@@ -14,7 +14,9 @@ Usage: .venv/bin/python scripts/bench_align.py [--sets textberg,parice,wmt21,che
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import io
 import json
 import re
 import subprocess
@@ -292,7 +294,7 @@ def lingtrain_peer(doc: Doc, sv: np.ndarray, tv: np.ndarray, enc: TimedEncoder) 
             return np.array([lookup.get(line.strip(), fresh.get(line)) for line in lines])
 
     model = Vectors()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):  # it prints progress
         db = str(Path(tmp) / "pair.db")
         lt_aligner.fill_db(db, "from", "to", splitted_from=doc.src, splitted_to=doc.tgt)
         lt_aligner.align_db(db, "bench", batch_size=200, window=40, model=model)
