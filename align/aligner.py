@@ -11,8 +11,8 @@ sentence (1-0, 0-1) costs a fixed penalty in the same units. The best path is fo
 first on downsampled documents, then refined in a narrow band around the coarse
 path at each finer level, so time and memory grow linearly (as in Vecalign).
 Given an encoder callback, each unlinked sentence of the first path is re-scored as
-part of its neighbouring link with a real embedding of the joined text, and the DP
-runs again.
+part of its neighbouring link with a real embedding of the joined text, and so is any
+two neighbouring links whose merge is a close call; then the DP runs again.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ Embed = Callable[[list[str]], np.ndarray]
 class AlignConfig:
     """Tunable parameters of the aligner (one default for every language pair)."""
 
-    max_per_side: int = 4
+    max_per_side: int = 5
     band: int = 10
     coarse_size: int = 600
     neighbours: int = 4
@@ -58,6 +58,14 @@ class AlignConfig:
     centre_min_sentences: int = 10
     # Re-score merges near the first path with real embeddings when `embed` is given.
     recheck: bool = True
+    # The re-check also embeds two neighbouring links joined when their merge is valued
+    # within this of the two apart (a 2-2 whose sides split the content at different
+    # points looks like two weak 1-1 links to composed vectors). Negative: off.
+    recheck_close: float = 0.25
+    # An unlinked sentence shorter than this (characters) is left to the composed value:
+    # a joined text's embedding all but ignores a short piece ("24 a !", "Literatur :"),
+    # so the real cosine cannot say whether the piece belongs to its neighbour.
+    recheck_min_chars: int = 12
 
 
 @dataclass(frozen=True)
@@ -292,7 +300,8 @@ class _BandedAligner:
                  + cfg.continuation_bonus * joins)
         if cfg.paragraph_penalty:
             sp, tp = self.src.paragraphs, self.tgt.paragraphs
-            crossings = (sp[i - 1] != sp[np.minimum(ia, self.n - 1)]).astype(float) + (tp[j - 1] != tp[np.minimum(jb, self.m - 1)])
+            crossings = ((sp[i - 1] != sp[np.minimum(ia, self.n - 1)]).astype(float)
+                         + (tp[j - 1] != tp[np.minimum(jb, self.m - 1)]))
             value = value - cfg.paragraph_penalty * crossings
         if (a, b) == (1, 1):
             value = np.maximum(value, cfg.substitution_margin - 2 * cfg.skip_penalty)
@@ -304,15 +313,26 @@ class _BandedAligner:
         """Embed the joined text of each 1-0/0-1 link's sentence with its neighbouring link
         on the path (before and after) and override the value of that merge: whether an
         unlinked sentence really belongs to its neighbour is the close call that vectors
-        composed from single sentences get wrong. Returns whether any value changed."""
+        composed from single sentences get wrong. A piece shorter than `recheck_min_chars`
+        is left alone (a joined embedding barely registers it). Two neighbouring links
+        whose merge is valued within `recheck_close` of the two apart are re-scored the
+        same way (two sides that split the same content at different points). Returns
+        whether any value changed."""
+        cfg = self.config
         cells: set[tuple[int, int, int, int]] = set()
         ends, i, j = [], 0, 0
         for link in links:
             i, j = i + len(link.src), j + len(link.tgt)
             ends.append((i, j, len(link.src), len(link.tgt)))
-        for (_, _, a1, b1), (i, j, a2, b2) in pairwise(ends):
+        for (i1, j1, a1, b1), (i, j, a2, b2) in pairwise(ends):
             a, b = a1 + a2, b1 + b2
-            if not (a1 and b1 and a2 and b2) and a and b and (a, b) in self.values:
+            if not (a and b and (a, b) in self.values):
+                continue
+            if a1 and b1 and a2 and b2:  # two links: re-check their merge if it is a close call
+                if (cfg.recheck_close >= 0 and self._value(i, j, a, b)
+                        >= self._value(i1, j1, a1, b1) + self._value(i, j, a2, b2) - cfg.recheck_close):
+                    cells.add((i, j, a, b))
+            elif len(self._unlinked_text((i1, j1, a1, b1), (i, j, a2, b2), texts)) >= cfg.recheck_min_chars:
                 cells.add((i, j, a, b))
         runs = sorted({(side, end - size, end) for i, j, a, b in cells
                        for side, end, size in ((0, i, a), (1, j, b)) if size > 1})
@@ -334,6 +354,19 @@ class _BandedAligner:
                 self.values[(a, b)][i, c] += gain * self.agreement[(a, b)][i, c]
                 changed = True
         return changed
+
+    def _value(self, i: int, j: int, a: int, b: int) -> float:
+        """Value of the link of a sources and b targets ending at (i, j); -inf outside the band."""
+        c = j - self.lo[i]
+        return float(self.values[(a, b)][i, c]) if 0 <= c < self.width else -np.inf
+
+    @staticmethod
+    def _unlinked_text(first: tuple[int, int, int, int], second: tuple[int, int, int, int],
+                       texts: tuple[Sequence[str], Sequence[str]]) -> str:
+        """The unlinked sentence of two neighbouring links (i, j, a, b: each ends at (i, j)
+        and has a sources and b targets), one of them 1-0 or 0-1."""
+        i, j, a, _ = first if first[2] + first[3] == 1 else second
+        return texts[0][i - 1] if a else texts[1][j - 1]
 
     def _composed_cosine(self, i: int, a: int, j: int, b: int) -> float:
         src_sum = self.src_weights[i - a:i] @ self.src.vectors[i - a:i]

@@ -330,6 +330,9 @@ def methods(selected: set[str]) -> dict[str, Method]:
         table["ours − substitution floor"] = ours(replace(default, substitution_margin=-np.inf))
         table["ours − paragraph penalty"] = ours(replace(default, paragraph_penalty=0.0))
         table["ours − centring"] = ours(replace(default, centre_min_sentences=0))
+        table["ours − close-pair re-check"] = ours(replace(default, recheck_close=-1.0))
+        table["ours − short-piece rule"] = ours(replace(default, recheck_min_chars=0))
+        table["ours − 5 per side (max 4)"] = ours(replace(default, max_per_side=4))
     if "sentalign" in selected:
         table["sentalign 0.3.0"] = sentalign_peer
     if "bertalign-style" in selected:

@@ -82,7 +82,7 @@ def test_empty_side_links_everything_to_nothing():
     assert [(l.src, l.tgt) for l in links] == [((0,), ()), ((1,), ()), ((2,), ())]
 
 
-@pytest.mark.parametrize("k", [1, 2, 3, 4])
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5])
 def test_link_types_respect_the_maximum(k):
     types = link_types(k)
     assert (1, 0) in types and (0, 1) in types and (1, 1) in types
@@ -120,13 +120,14 @@ def test_recheck_joins_an_unlinked_clause_to_its_neighbour():
     src = _unit(rng, 30)
     clause = _unit(rng, 1)[0] - 0.5 * src[12]  # on its own, target 13 matches nothing
     tgt = np.vstack([_noisy(src[:13], rng), clause / np.linalg.norm(clause), _noisy(src[13:], rng)])
-    texts = ([f"S{i}" for i in range(30)], [f"T{j}" for j in range(31)])  # no continuation cues
+    texts = ([f"Source line {i:03d}." for i in range(30)], [f"Target line {j:03d}." for j in range(31)])  # no cues
     asked: list[str] = []
 
     def embed(batch):
         asked.extend(batch)
         # Joined with target 12, the clause reads as the translation of source 12.
-        return np.array([src[12] if text == "T12 T13" else _unit(rng, 1)[0] for text in batch])
+        joined = "Target line 012. Target line 013."
+        return np.array([src[12] if text == joined else _unit(rng, 1)[0] for text in batch])
 
     tgt_lengths = np.full(31, 100.0)
     tgt_lengths[12:14] = 70.0, 30.0
@@ -135,7 +136,8 @@ def test_recheck_joins_an_unlinked_clause_to_its_neighbour():
     links = align_vectors(*sides, embed=embed, texts=texts)
     _check_partition(links, 30, 31)
     assert ((12,), (12, 13)) in [(l.src, l.tgt) for l in links]
-    assert sorted(asked) == ["T12 T13", "T13 T14"]  # only the unlinked sentence's two joins
+    # Only the unlinked sentence's two joins.
+    assert sorted(asked) == ["Target line 012. Target line 013.", "Target line 013. Target line 014."]
 
 
 def test_recheck_keeps_a_true_omission():
@@ -143,16 +145,78 @@ def test_recheck_keeps_a_true_omission():
     src = _unit(rng, 40)
     keep = [i for i in range(40) if i != 17]
     tgt = _noisy(src[keep], rng)
-    vectors = {f"S{i}": v for i, v in enumerate(src)} | {f"T{j}": v for j, v in enumerate(tgt)}
+    vectors = ({f"Source-line-{i:03d}": v for i, v in enumerate(src)}
+               | {f"Target-line-{j:03d}": v for j, v in enumerate(tgt)})
+    asked: list[str] = []
 
     def embed(batch):  # a joined text embeds like the sum of its sentences
+        asked.extend(batch)
         sums = np.array([sum(vectors[part] for part in text.split()) for text in batch])
         return sums / np.linalg.norm(sums, axis=1, keepdims=True)
 
-    texts = ([f"S{i}" for i in range(40)], [f"T{j}" for j in range(39)])
+    texts = ([f"Source-line-{i:03d}" for i in range(40)], [f"Target-line-{j:03d}" for j in range(39)])
     links = align_vectors(Side.of(src), Side.of(tgt), embed=embed, texts=texts)
     _check_partition(links, 40, 39)
     assert ((17,), ()) in [(l.src, l.tgt) for l in links]
+    assert "Source-line-016 Source-line-017" in asked  # the omission was re-checked, and stayed
+
+
+def test_recheck_leaves_a_short_unlinked_piece_to_the_composed_value():
+    rng = np.random.default_rng(8)
+    src = _unit(rng, 30)
+    junk = _unit(rng, 1)[0]
+    tgt = np.vstack([_noisy(src[:13], rng), junk, _noisy(src[13:], rng)])
+    texts = ([f"Source {i:03d}." for i in range(30)],
+             [f"Target {j:03d}." for j in range(13)] + ["24 a !"] + [f"Target {j:03d}." for j in range(14, 31)])
+    asked: list[str] = []
+
+    def embed(batch):  # a joined text's embedding ignores the short piece: it matches its neighbour's source
+        asked.extend(batch)
+        return np.array([src[12] if text.startswith("Target 012.") else src[13] if text.endswith("Target 014.")
+                         else _unit(rng, 1)[0] for text in batch])
+
+    sides = Side.of(src, np.full(30, 100.0)), Side.of(tgt, np.array([100.0] * 13 + [6.0] + [100.0] * 17))
+    links = align_vectors(*sides, embed=embed, texts=texts)
+    _check_partition(links, 30, 31)
+    assert ((), (13,)) in [(l.src, l.tgt) for l in links]
+    assert not any("24 a !" in text for text in asked)
+    links = align_vectors(*sides, AlignConfig(recheck_min_chars=0), embed=embed, texts=texts)
+    assert ((), (13,)) not in [(l.src, l.tgt) for l in links]  # re-checked, the piece would be absorbed
+
+
+def test_recheck_turns_two_weak_one_to_one_links_into_a_two_to_two():
+    rng = np.random.default_rng(0)
+    base = _unit(rng, 30)
+    a, b, c = _unit(rng, 3)
+    texts = ([f"Source {i:03d}." for i in range(30)], [f"Target {j:03d}." for j in range(30)])
+    content = dict(zip(texts[0], base)) | dict(zip(texts[1], _noisy(base, rng)))
+    # Source 12 says A and B, source 13 says C; target 12 says A, target 13 says B and C.
+    content |= {"Source 012.": a + b, "Source 013.": c, "Target 012.": a, "Target 013.": b + c}
+    pieces = {"Source 012.", "Source 013.", "Target 012.", "Target 013."}
+
+    def single(text):  # a fragment embeds poorly on its own
+        v = content[text] / np.linalg.norm(content[text])
+        return _noisy(v[None], rng, 1.0)[0] if text in pieces else v
+
+    asked: list[str] = []
+
+    def embed(batch):  # a joined text embeds like the sum of what its sentences say
+        asked.extend(batch)
+        sums = np.array([sum(content[part if part.endswith(".") else part + "."] for part in text.split(". "))
+                         for text in batch])
+        return sums / np.linalg.norm(sums, axis=1, keepdims=True)
+
+    lengths = np.full(30, 100.0)
+    src_lengths, tgt_lengths = lengths.copy(), lengths.copy()
+    src_lengths[12:14], tgt_lengths[12:14] = (140.0, 60.0), (60.0, 140.0)
+    sides = (Side.of(np.array([single(t) for t in texts[0]]), src_lengths),
+             Side.of(np.array([single(t) for t in texts[1]]), tgt_lengths))
+    apart = align_vectors(*sides, AlignConfig(recheck_close=-1.0), embed=embed, texts=texts)
+    assert ((12,), (12,)) in [(l.src, l.tgt) for l in apart] and not asked
+    links = align_vectors(*sides, embed=embed, texts=texts)
+    _check_partition(links, 30, 30)
+    assert ((12, 13), (12, 13)) in [(l.src, l.tgt) for l in links]
+    assert sorted(asked) == ["Source 012. Source 013.", "Target 012. Target 013."]
 
 
 def test_centring_removes_a_component_shared_by_every_sentence():
