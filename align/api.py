@@ -21,5 +21,9 @@ def align_pair(src: Path, tgt: Path, src_lang: str, tgt_lang: str, presegmented:
 
 def build(src_dir: Path, tgt_dir: Path, model: str = "use-m3", src_lang: str = "ru", tgt_lang: str = "en",
           cache_dir: Path | None = None) -> BuildResult:
-    """Align every document of two folders (pairs.csv, equal stems, else located passages)."""
-    return build_corpus(Path(src_dir), Path(tgt_dir), load_encoder(model, cache_dir=cache_dir), src_lang, tgt_lang)
+    """Align every document of two folders (pairs.csv, equal stems, else located passages).
+
+    ``cache_dir`` holds embeddings and read documents; the flags' word vectors and the e5
+    model stay in ``$ALIGN_CACHE_DIR`` (``~/.cache/align``)."""
+    return build_corpus(Path(src_dir), Path(tgt_dir), load_encoder(model, cache_dir=cache_dir), src_lang, tgt_lang,
+                        cache_dir=cache_dir)

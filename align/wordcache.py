@@ -22,7 +22,7 @@ _SQL_VARS = 500
 
 def cached_word_vectors(texts: Sequence[str], layer: int, cache_dir: Path | None = None) -> list[Words]:
     """``word_vectors(texts, layer)``, computing only the texts not cached before."""
-    path = Path(cache_dir or default_cache_dir()) / "embeddings.sqlite"
+    path = Path(cache_dir or default_cache_dir()) / "embeddings.sqlite3"
     keys = {text: hashlib.sha256(f"{E5_DIRNAME}|words|{layer}\0{text}".encode("utf-8", "surrogatepass")).digest()
             for text in texts}
     found: dict[str, Words] = {}

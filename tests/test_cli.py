@@ -46,6 +46,22 @@ def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path)
     assert "| 1-1 |" in summary and "| omission |" in summary
 
 
+def test_cache_dir_holds_every_cache(parallel_dirs, tmp_path):
+    import sqlite3
+
+    from align.embed import E5_DIRNAME
+
+    ru, en = parallel_dirs
+    cache = tmp_path / "cache"
+    result = _run("build", ru, en, "-o", tmp_path / "out", "--cache-dir", cache)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(cache / "embeddings.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] > 0
+        assert db.execute("SELECT COUNT(*) FROM word_vectors").fetchone()[0] > 0  # the flags' word vectors
+    assert (cache / "models" / E5_DIRNAME).is_dir()
+    assert [p.name for p in (cache / "models").iterdir()] == [E5_DIRNAME]  # `align models` builds this one
+
+
 def test_pair_presegmented_links_format(tmp_path):
     src, tgt = tmp_path / "a.ru", tmp_path / "b.en"
     src.write_text("\n".join(RU_SENTENCES) + "\n", encoding="utf-8")
