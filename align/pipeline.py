@@ -155,8 +155,8 @@ def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument],
     """Find the passages of the collection that ``tgt`` renders (every copy) and align each one.
 
     ``search`` (from ``make_search`` over the stacked collection vectors) can be built
-    once and shared by every target document. With ``embed`` (e.g. ``encoder.encode``)
-    quotations inside English sentences are searched on their own as well."""
+    once and shared by every target document. Quotations inside English sentences are
+    embedded with ``embed`` (default: the target's encoder) and searched on their own."""
     doc_of_row = np.concatenate([np.full(len(d.sentences), k) for k, d in enumerate(collection)])
     first_row = np.concatenate([[0], np.cumsum([len(d.sentences) for d in collection])])
     search = search or make_search(np.vstack([d.vectors for d in collection]), locate_config)
@@ -168,6 +168,7 @@ def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument],
         return collection[k].sentences[row - int(first_row[k])].text
 
     bonus = evidence(en_texts, ru_text, cands.rows, locate_config)
+    embed = embed or tgt.encode
     quoted = [(j, quote) for j, text in enumerate(en_texts) for quote in quotations(text)] if embed else []
     if quoted:
         quote_texts = [quote for _, quote in quoted]
@@ -278,15 +279,14 @@ def _trim_merge(link: Link, src_vectors: np.ndarray, tgt_vectors: np.ndarray, mi
 
 
 def locate_all(targets: list[EmbeddedDocument], collection: list[EmbeddedDocument],
-               cache_dir: Path | None = None,
-               embed: Embed | None = None) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
+               cache_dir: Path | None = None) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
     """Locate and align every target document in the collection (one shared search);
     also returns, per target file, the sentence ids left without a source."""
     search = make_search(np.vstack([d.vectors for d in collection]), LocateConfig(), cache_dir)
     pairs: list[AlignedPair] = []
     unmatched: dict[str, tuple[int, ...]] = {}
     for doc in targets:
-        located = locate_and_align(doc, collection, search=search, embed=embed)
+        located = locate_and_align(doc, collection, search=search)
         pairs.extend(located)
         linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
         unmatched[str(doc.path)] = tuple(j for j in range(len(doc.sentences)) if j not in linked)
@@ -311,7 +311,7 @@ def build(src_dir: Path, tgt_dir: Path, encoder: Encoder, src_lang: str = "ru", 
     unmatched: dict[str, tuple[int, ...]] = {}
     targets = [tgt_docs[p] for p in tgt_files if p not in paired_targets]
     if targets:
-        located, unmatched = locate_all(targets, list(src_docs.values()), cache_dir, encoder.encode)
+        located, unmatched = locate_all(targets, list(src_docs.values()), cache_dir)
         pairs.extend(located)
     return BuildResult(tuple(src_docs.values()), tuple(tgt_docs.values()), tuple(pairs), unmatched)
 

@@ -14,10 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from align.embed import E5_DIRNAME, default_cache_dir
+from align.embed import E5_DIRNAME, SQL_VARS, default_cache_dir
 from align.tokens import Words, word_vectors
-
-_SQL_VARS = 500
 
 
 def cached_word_vectors(texts: Sequence[str], layer: int, cache_dir: Path | None = None) -> list[Words]:
@@ -32,8 +30,8 @@ def cached_word_vectors(texts: Sequence[str], layer: int, cache_dir: Path | None
                    "dim INTEGER NOT NULL, spans BLOB NOT NULL, vectors BLOB NOT NULL) WITHOUT ROWID")
         by_key = {key: text for text, key in keys.items()}
         key_list = list(by_key)
-        for start in range(0, len(key_list), _SQL_VARS):
-            chunk = key_list[start:start + _SQL_VARS]
+        for start in range(0, len(key_list), SQL_VARS):
+            chunk = key_list[start:start + SQL_VARS]
             marks = ",".join("?" * len(chunk))
             query = f"SELECT key, words, dim, spans, vectors FROM word_vectors WHERE key IN ({marks})"
             for key, n, dim, spans, vectors in db.execute(query, chunk):

@@ -141,8 +141,7 @@ def run(seed: int, model: str, show_errors: bool = False) -> dict:
         no_tokens = FlagConfig(token_alignment=False)  # flags are not scored here; skip their word model
         found, links = [], []
         for doc in english:
-            for pair in locate_and_align(doc, collection, search=search, flag_config=no_tokens,
-                                         embed=encoder.encode):
+            for pair in locate_and_align(doc, collection, search=search, flag_config=no_tokens):
                 sents_en, sents_ru = doc.sentences, pair.src.sentences
                 for p in pair.passages:
                     found.append({"en": doc.path.name, "ru": pair.src.path.name,
