@@ -8,7 +8,7 @@ Bertalign-style two-pass aligner re-implemented here from the paper (labelled as
 data is missing is skipped with a message. Prints a table; writes JSON (--json OUT).
 
 Usage: .venv/bin/python scripts/bench_align.py [--sets textberg,parice,wmt21,chekhov,scale]
-       [--methods ours,sentalign,bertalign-style,lingtrain,ablations,cli] [--json OUT]
+       [--methods ours,sentalign,bertalign-style,lingtrain,ablations,cli] [--model NAME] [--json OUT]
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from align.aligner import AlignConfig, Side, align_vectors
-from align.embed import load_encoder
+from align.embed import ConcatEncoder, load_encoder
 from align.scoring import LinkIds, read_links, score_alignment
 from align.segment import split_spans
 
@@ -179,7 +179,8 @@ class TimedEncoder:
 
     def __init__(self, name: str):
         self.cached = load_encoder(name, progress=False)
-        self.raw = self.cached.encoder
+        self.raw = (ConcatEncoder([part.encoder for part in self.cached.encoders])
+                    if isinstance(self.cached, ConcatEncoder) else self.cached.encoder)
         self.model_id = self.cached.model_id
 
     def encode(self, texts) -> np.ndarray:
@@ -478,6 +479,8 @@ def main() -> None:
     parser.add_argument("--sets", default="textberg,parice,wmt21,chekhov,scale")
     parser.add_argument("--methods", default="ours,sentalign,bertalign-style,lingtrain,ablations,cli")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--model", help="encoder for every set instead of each set's default "
+                        "(use-m3, e5-small, use-m3+e5-small or a sentence-transformers model)")
     args = parser.parse_args()
     selected = set(args.methods.split(","))
     rows = []
@@ -489,6 +492,8 @@ def main() -> None:
             print(f"skipping {key}: {DATA / REQUIRED[key]} is missing", file=sys.stderr)
             continue
         for case in SETS[key]():
+            if args.model:
+                case = replace(case, model=args.model)
             enc = TimedEncoder(case.model)
             vectors = [(enc.encode(d.src), enc.encode(d.tgt)) for d in case.docs]
             embed_once = embed_once_seconds(case, enc)
