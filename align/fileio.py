@@ -33,10 +33,21 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO]:
         kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
         with os.fdopen(handle, mode, **kwargs) as out:
             yield out
+        os.chmod(tmp, _permissions(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _permissions(path: Path) -> int:
+    """The replaced file's mode, else what a plain ``open`` would give (mkstemp makes 0600)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_text_atomic(path: Path, text: str) -> None:
