@@ -6,13 +6,16 @@ normalised *sums* of their vectors (merges are composed from single-sentence vec
 so every sentence is embedded once), made relative to each sentence's nearest
 neighbours (margin) and divided by the document's typical best margin (so scores
 are scale-free across encoders), times a length-agreement factor, minus small
-penalties for merges and for merges across paragraph boundaries. Each unlinked
-sentence (1-0, 0-1) costs a fixed penalty in the same units. The best path is found
+penalties for merges and for merges across paragraph boundaries, plus a bonus per
+anchor pair inside the link (a number or name that two sentences share and no other
+sentence near either has). Each unlinked sentence (1-0, 0-1) costs a fixed penalty in
+the same units. The best path is found
 first on downsampled documents, then refined in a narrow band around the coarse
 path at each finer level, so time and memory grow linearly (as in Vecalign).
 Given an encoder callback, each unlinked sentence of the first path is re-scored as
 part of its neighbouring link with a real embedding of the joined text, and so is any
-two neighbouring links whose merge is a close call; then the DP runs again.
+close call between two neighbouring links and their merge (either way round); then
+the DP runs again.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class AlignConfig:
     # Merge bonus per continuation cue at a boundary inside a merge (see `continuations`).
     continuation_bonus: float = 0.25
     paragraph_penalty: float = 0.25
-    skip_penalty: float = 0.25
+    skip_penalty: float = 0.2
     # A 1-1 link is worth at least a 1-0 plus a 0-1 plus this: a sentence put in place of
     # another is a mistranslation (flagged as such), not an omission and an addition.
     substitution_margin: float = 0.15
@@ -61,11 +64,20 @@ class AlignConfig:
     # The re-check also embeds two neighbouring links joined when their merge is valued
     # within this of the two apart (a 2-2 whose sides split the content at different
     # points looks like two weak 1-1 links to composed vectors). Negative: off.
-    recheck_close: float = 0.25
+    recheck_close: float = 0.2
+    # The re-check also embeds a link of the path with two or more sentences on each side
+    # when its best split into two links is valued within `recheck_close` of it (the
+    # same close call, the other way round).
+    recheck_splits: bool = True
     # An unlinked sentence shorter than this (characters) is left to the composed value:
     # a joined text's embedding all but ignores a short piece ("24 a !", "Literatur :"),
     # so the real cosine cannot say whether the piece belongs to its neighbour.
     recheck_min_chars: int = 12
+    # Value of each anchor pair inside a link: two sentences sharing a number or name that
+    # no other sentence within `anchor_window` on either side has (see `anchor_pairs`).
+    # 0 switches anchors off.
+    anchor_bonus: float = 1.0
+    anchor_window: int = 5
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,34 @@ def continuations(texts: Sequence[str]) -> np.ndarray:
     return joins
 
 
+_ANCHOR_TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
+
+
+def _anchor_tokens(text: str) -> set[str]:
+    """Tokens that count or name something: runs of 2+ digits, capitalised words of 4+ letters."""
+    return {t for t in _ANCHOR_TOKEN.findall(text) if len(t) >= (2 if t.isdigit() else 4)
+            and (t.isdigit() or t[0].isupper())}
+
+
+def _local_unique(tokens: list[set[str]], window: int) -> list[set[str]]:
+    """Each sentence's tokens that no other sentence within ``window`` contains."""
+    return [own.difference(*tokens[max(0, k - window):k], *tokens[k + 1:k + 1 + window])
+            for k, own in enumerate(tokens)]
+
+
+def anchor_pairs(src: Sequence[str], tgt: Sequence[str], window: int = 5) -> list[tuple[int, int]]:
+    """(source, target) sentences sharing an anchor token (a number or a name, see
+    `_anchor_tokens`) that no other sentence within ``window`` on either side contains;
+    one pair per shared token. Such a token pins its two sentences to one link."""
+    src_tokens = _local_unique([_anchor_tokens(t) for t in src], window)
+    tgt_tokens = _local_unique([_anchor_tokens(t) for t in tgt], window)
+    where: dict[str, list[int]] = {}
+    for q, tokens in enumerate(tgt_tokens):
+        for token in tokens:
+            where.setdefault(token, []).append(q)
+    return [(p, q) for p, tokens in enumerate(src_tokens) for token in tokens for q in where.get(token, ())]
+
+
 def link_types(max_per_side: int) -> list[tuple[int, int]]:
     """Allowed (source, target) sizes: 1-0, 0-1, 1-n and n-1 up to the maximum, and
     m-n with m + n <= 5 (2-2, 2-3, 3-2)."""
@@ -131,7 +171,9 @@ def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig(), emb
     means = (_mean(src), _mean(tgt)) if centre else (np.zeros(1), np.zeros(1))
     src, tgt = _centred(src, means[0]), _centred(tgt, means[1])
     lo, hi = _band_from_coarse(src.vectors, tgt.vectors, config)
-    aligner = _BandedAligner(src, tgt, lo, hi, config)
+    anchors = (anchor_pairs(*texts, config.anchor_window)
+               if texts is not None and config.anchor_bonus else [])
+    aligner = _BandedAligner(src, tgt, lo, hi, config, anchors)
     links = aligner.run()
     if (embed is not None and texts is not None and config.recheck
             and aligner.recheck(links, texts, lambda batch, side: _normalise(np.asarray(embed(batch)) - means[side]))):
@@ -194,7 +236,8 @@ class _BandedAligner:
     columns 0..width-1 of (n+1, width) arrays; link values are computed for the whole
     band at once, one array per link type."""
 
-    def __init__(self, src: Side, tgt: Side, lo: np.ndarray, hi: np.ndarray, config: AlignConfig):
+    def __init__(self, src: Side, tgt: Side, lo: np.ndarray, hi: np.ndarray, config: AlignConfig,
+                 anchors: Sequence[tuple[int, int]] = ()):
         self.src, self.tgt, self.config = src, tgt, config
         self.n, self.m = len(src.vectors), len(tgt.vectors)
         self.k = config.max_per_side
@@ -214,6 +257,7 @@ class _BandedAligner:
         self.src_len_cum, self.tgt_len_cum = _cum(src.lengths), _cum(tgt.lengths)
         self.src_join_cum, self.tgt_join_cum = _cum(src.joins), _cum(tgt.joins)
         self._similarities()
+        self.anchors = np.asarray(anchors, dtype=np.int64).reshape(-1, 2)
         self._length_ratio = _length_ratio(src.lengths, tgt.lengths)
         self.scale = self._scale() if config.scale_free else 1.0
         self.agreement: dict[tuple[int, int], np.ndarray] = {}
@@ -239,6 +283,20 @@ class _BandedAligner:
         weighted = sim * self.tgt_weights[cols_clipped]
         self.sim_cum = np.concatenate([np.zeros((n, 1)), np.cumsum(weighted, axis=1, dtype=np.float64)], axis=1)
         self._neighbour_means()
+
+    def _anchor_counts(self, a: int, b: int) -> np.ndarray:
+        """Anchor pairs inside the link of a sources and b targets ending at each band cell."""
+        counts = np.zeros(self.cols.shape)
+        p, q = self.anchors.T
+        for da in range(1, a + 1):
+            for db in range(1, b + 1):
+                i, j = p + da, q + db
+                ok = (i <= self.n) & (j <= self.m)
+                i, j = i[ok], j[ok]
+                c = j - self.lo[i]
+                inside = (c >= 0) & (c < self.width)
+                np.add.at(counts, (i[inside], c[inside]), 1.0)
+        return counts
 
     def _neighbour_means(self) -> None:
         """Mean of each sentence's k best cosines on the other side (the margin baseline)."""
@@ -298,6 +356,8 @@ class _BandedAligner:
                  + self.tgt_join_cum[np.maximum(j - 1, jb)] - self.tgt_join_cum[jb])
         value = ((cos - nn) / self.scale * agreement - cfg.merge_penalty * (a + b - 2)
                  + cfg.continuation_bonus * joins)
+        if cfg.anchor_bonus and len(self.anchors):
+            value = value + cfg.anchor_bonus * self._anchor_counts(a, b)
         if cfg.paragraph_penalty:
             sp, tp = self.src.paragraphs, self.tgt.paragraphs
             crossings = ((sp[i - 1] != sp[np.minimum(ia, self.n - 1)]).astype(float)
@@ -316,8 +376,9 @@ class _BandedAligner:
         composed from single sentences get wrong. A piece shorter than `recheck_min_chars`
         is left alone (a joined embedding barely registers it). Two neighbouring links
         whose merge is valued within `recheck_close` of the two apart are re-scored the
-        same way (two sides that split the same content at different points). Returns
-        whether any value changed."""
+        same way (two sides that split the same content at different points), and so is
+        a merged link of the path within `recheck_close` of its best split
+        (`recheck_splits`). Returns whether any value changed."""
         cfg = self.config
         cells: set[tuple[int, int, int, int]] = set()
         ends, i, j = [], 0, 0
@@ -334,6 +395,8 @@ class _BandedAligner:
                     cells.add((i, j, a, b))
             elif len(self._unlinked_text((i1, j1, a1, b1), (i, j, a2, b2), texts)) >= cfg.recheck_min_chars:
                 cells.add((i, j, a, b))
+        if cfg.recheck_splits and cfg.recheck_close >= 0:
+            cells |= self._close_splits(ends)
         runs = sorted({(side, end - size, end) for i, j, a, b in cells
                        for side, end, size in ((0, i, a), (1, j, b)) if size > 1})
         if not runs:
@@ -354,6 +417,17 @@ class _BandedAligner:
                 self.values[(a, b)][i, c] += gain * self.agreement[(a, b)][i, c]
                 changed = True
         return changed
+
+    def _close_splits(self, ends: list[tuple[int, int, int, int]]) -> set[tuple[int, int, int, int]]:
+        """Links of the path (i, j, a, b: ending at (i, j)) with two or more sentences on
+        each side whose best split into two links is valued within `recheck_close` of them."""
+        cells = set()
+        for i, j, a, b in ends:
+            splits = [self._value(i - a + a1, j - b + b1, a1, b1) + self._value(i, j, a - a1, b - b1)
+                      for a1 in range(1, a) for b1 in range(1, b)]
+            if splits and max(splits) >= self._value(i, j, a, b) - self.config.recheck_close:
+                cells.add((i, j, a, b))
+        return cells
 
     def _value(self, i: int, j: int, a: int, b: int) -> float:
         """Value of the link of a sources and b targets ending at (i, j); -inf outside the band."""

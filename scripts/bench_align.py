@@ -323,15 +323,17 @@ def methods(selected: set[str]) -> dict[str, Method]:
     if "ablations" in selected:
         table["ours − re-check"] = ours(replace(default, recheck=False))
         # Raw cosine units: the penalties of the scale-free default times a typical scale (~0.3).
-        table["ours − scale-free"] = ours(replace(default, scale_free=False, skip_penalty=0.08, merge_penalty=0.08,
+        table["ours − scale-free"] = ours(replace(default, scale_free=False, skip_penalty=0.06, merge_penalty=0.08,
                                                   paragraph_penalty=0.08, continuation_bonus=0.08,
-                                                  substitution_margin=0.05))
+                                                  substitution_margin=0.05, anchor_bonus=0.3))
         table["ours − continuation cues"] = ours(replace(default, continuation_bonus=0.0))
         table["ours − length weights"] = ours(replace(default, length_power=0.0))
         table["ours − substitution floor"] = ours(replace(default, substitution_margin=-np.inf))
         table["ours − paragraph penalty"] = ours(replace(default, paragraph_penalty=0.0))
         table["ours − centring"] = ours(replace(default, centre_min_sentences=0))
         table["ours − close-pair re-check"] = ours(replace(default, recheck_close=-1.0))
+        table["ours − split re-check"] = ours(replace(default, recheck_splits=False))
+        table["ours − anchors"] = ours(replace(default, anchor_bonus=0.0))
         table["ours − short-piece rule"] = ours(replace(default, recheck_min_chars=0))
         table["ours − 5 per side (max 4)"] = ours(replace(default, max_per_side=4))
     if "sentalign" in selected:

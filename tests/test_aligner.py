@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from align.aligner import AlignConfig, Side, align_vectors, continuations, link_types
+from align.aligner import AlignConfig, Side, align_vectors, anchor_pairs, continuations, link_types
 
 
 def _unit(rng, n, dim=64):
@@ -120,13 +120,14 @@ def test_recheck_joins_an_unlinked_clause_to_its_neighbour():
     src = _unit(rng, 30)
     clause = _unit(rng, 1)[0] - 0.5 * src[12]  # on its own, target 13 matches nothing
     tgt = np.vstack([_noisy(src[:13], rng), clause / np.linalg.norm(clause), _noisy(src[13:], rng)])
-    texts = ([f"Source line {i:03d}." for i in range(30)], [f"Target line {j:03d}." for j in range(31)])  # no cues
+    # No cues; target labels share no number with source labels (which would be anchors).
+    texts = ([f"Source line {i:03d}." for i in range(30)], [f"Target line {j + 500}." for j in range(31)])
     asked: list[str] = []
 
     def embed(batch):
         asked.extend(batch)
         # Joined with target 12, the clause reads as the translation of source 12.
-        joined = "Target line 012. Target line 013."
+        joined = "Target line 512. Target line 513."
         return np.array([src[12] if text == joined else _unit(rng, 1)[0] for text in batch])
 
     tgt_lengths = np.full(31, 100.0)
@@ -137,7 +138,7 @@ def test_recheck_joins_an_unlinked_clause_to_its_neighbour():
     _check_partition(links, 30, 31)
     assert ((12,), (12, 13)) in [(l.src, l.tgt) for l in links]
     # Only the unlinked sentence's two joins.
-    assert sorted(asked) == ["Target line 012. Target line 013.", "Target line 013. Target line 014."]
+    assert sorted(asked) == ["Target line 512. Target line 513.", "Target line 513. Target line 514."]
 
 
 def test_recheck_keeps_a_true_omission():
@@ -146,7 +147,7 @@ def test_recheck_keeps_a_true_omission():
     keep = [i for i in range(40) if i != 17]
     tgt = _noisy(src[keep], rng)
     vectors = ({f"Source-line-{i:03d}": v for i, v in enumerate(src)}
-               | {f"Target-line-{j:03d}": v for j, v in enumerate(tgt)})
+               | {f"Target-line-{j + 500}": v for j, v in enumerate(tgt)})
     asked: list[str] = []
 
     def embed(batch):  # a joined text embeds like the sum of its sentences
@@ -154,7 +155,7 @@ def test_recheck_keeps_a_true_omission():
         sums = np.array([sum(vectors[part] for part in text.split()) for text in batch])
         return sums / np.linalg.norm(sums, axis=1, keepdims=True)
 
-    texts = ([f"Source-line-{i:03d}" for i in range(40)], [f"Target-line-{j:03d}" for j in range(39)])
+    texts = ([f"Source-line-{i:03d}" for i in range(40)], [f"Target-line-{j + 500}" for j in range(39)])
     links = align_vectors(Side.of(src), Side.of(tgt), embed=embed, texts=texts)
     _check_partition(links, 40, 39)
     assert ((17,), ()) in [(l.src, l.tgt) for l in links]
@@ -282,3 +283,50 @@ def test_merges_are_composed_leaning_towards_the_longer_sentence():
     assert ((12, 13), (12,)) in [(l.src, l.tgt) for l in align_vectors(*sides)]
     plain = [(l.src, l.tgt) for l in align_vectors(*sides, AlignConfig(length_power=0.0))]
     assert ((12, 13), (12,)) not in plain
+
+
+def test_anchor_pairs_are_numbers_and_names_unique_nearby():
+    src = ["Evans leitete 1955 .", "Band folgte .", "Am 3. Mai .", "Evans kam zurück .", "Ende ."]
+    tgt = ["Evans dirigea en 1955 .", "puis Band .", "Le 3 mai .", "Fin .", "Fin ."]
+    assert anchor_pairs(src, tgt, window=3) == [(0, 0), (1, 1)]  # "Evans" repeats within 3; "3" is one digit
+    assert sorted(anchor_pairs(src, tgt, window=2)) == [(0, 0), (0, 0), (1, 1), (3, 0)]
+
+
+def test_a_shared_name_pins_a_clause_to_its_link():
+    rng = np.random.default_rng(14)
+    src = _unit(rng, 30)
+    clause = _unit(rng, 1)  # matches nothing on its own
+    tgt = np.vstack([_noisy(src[:13], rng), clause, _noisy(src[13:], rng)])
+    tgt_lengths = np.full(31, 100.0)
+    tgt_lengths[12:14] = 70.0, 30.0
+    texts = ([f"Satz {chr(97 + i % 26)} ." for i in range(30)], [f"Phrase {chr(97 + j % 26)} ." for j in range(31)])
+    texts[0][12] = "Evans und Band erreichten den Gipfel ."
+    texts[1][12], texts[1][13] = "Ils atteignirent le sommet .", "Evans et Band redescendirent ."
+    sides = Side.of(src, np.full(30, 100.0)), Side.of(tgt, tgt_lengths)
+    assert ((), (13,)) in [(l.src, l.tgt) for l in align_vectors(*sides, AlignConfig(anchor_bonus=0.0), texts=texts)]
+    links = align_vectors(*sides, texts=texts)
+    _check_partition(links, 30, 31)
+    assert ((12,), (12, 13)) in [(l.src, l.tgt) for l in links]
+
+
+def test_recheck_splits_a_merge_that_composed_vectors_overrate():
+    rng = np.random.default_rng(0)
+    base = _unit(rng, 30)
+    src, tgt = base.copy(), _noisy(base, rng)
+    mixed = base[12] + base[13] + 1.5 * _unit(rng, 2)  # each target says a bit of both sources
+    tgt[12:14] = mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
+    texts = ([f"Quelle {chr(97 + i % 26)}." for i in range(30)], [f"Ziel {chr(97 + j % 26)}." for j in range(30)])
+    joined_rng = np.random.default_rng(99)
+    asked: list[str] = []
+
+    def embed(batch):  # the real joined texts are unrelated: the composed sums overrated the 2-2
+        asked.extend(batch)
+        return _unit(joined_rng, len(batch))
+
+    sides = Side.of(src, np.full(30, 100.0)), Side.of(tgt, np.full(30, 100.0))
+    kept = align_vectors(*sides, AlignConfig(recheck_splits=False), embed=embed, texts=texts)
+    assert ((12, 13), (12, 13)) in [(l.src, l.tgt) for l in kept] and not asked
+    links = align_vectors(*sides, embed=embed, texts=texts)
+    _check_partition(links, 30, 30)
+    assert {((12,), (12,)), ((13,), (13,))} <= {(l.src, l.tgt) for l in links}
+    assert sorted(asked) == ["Quelle m. Quelle n.", "Ziel m. Ziel n."]
