@@ -44,6 +44,8 @@ class AlignConfig:
     merge_penalty: float = 0.25
     # Merge bonus per continuation cue at a boundary inside a merge (see `continuations`).
     continuation_bonus: float = 0.25
+    # Count a bracket left open and closed by a following sentence as two cues.
+    bracket_cues: bool = True
     paragraph_penalty: float = 0.25
     skip_penalty: float = 0.2
     # A 1-1 link is worth at least a 1-0 plus a 0-1 plus this: a sentence put in place of
@@ -105,15 +107,35 @@ _OPEN_END = re.compile(r"[,;:\-\u2013\u2014]\s*$")
 _LOWER_START = re.compile(r"^\W*[^\W\d_]", re.UNICODE)
 
 
-def continuations(texts: Sequence[str]) -> np.ndarray:
+def continuations(texts: Sequence[str], brackets: bool = True) -> np.ndarray:
     """Per sentence, how many cues say it runs on into the next one: it ends in a comma,
     semicolon, colon or dash; the next one starts with a lower-case letter. Both mark a
-    clause that a segmenter split off, which translations often keep in one sentence."""
+    clause that a segmenter split off, which translations often keep in one sentence.
+    With ``brackets``, a bracket left open and closed within the next 4 sentences counts
+    as two cues at each boundary up to the closing one (a reference or aside split at an
+    abbreviation: ``( « Alpine Journal » No .`` | ``293 , Nov .`` | ``1956 ) .``)."""
     joins = np.zeros(len(texts))
     for k in range(len(texts) - 1):
         first = _LOWER_START.match(texts[k + 1])
         joins[k] = bool(_OPEN_END.search(texts[k])) + bool(first and first.group()[-1].islower())
+    if brackets:
+        joins += 2 * _inside_brackets(texts)
     return joins
+
+
+def _inside_brackets(texts: Sequence[str], reach: int = 4) -> np.ndarray:
+    """1 for each sentence that leaves a bracket open which one of the next ``reach``
+    sentences closes (an unclosed bracket, e.g. a scanning error, marks nothing)."""
+    net = [t.count("(") + t.count("[") - t.count(")") - t.count("]") for t in texts]
+    inside = np.zeros(len(texts))
+    for k in range(len(texts)):
+        depth, end = net[k], k
+        while depth > 0 and end < min(k + reach, len(texts) - 1):
+            end += 1
+            depth += net[end]
+        if depth <= 0:
+            inside[k:end] = 1.0
+    return inside
 
 
 _ANCHOR_TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
@@ -166,7 +188,8 @@ def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig(), emb
     if n == 0 or m == 0:
         return [Link((i,), (), 0.0) for i in range(n)] + [Link((), (j,), 0.0) for j in range(m)]
     if texts is not None:
-        src, tgt = replace(src, joins=continuations(texts[0])), replace(tgt, joins=continuations(texts[1]))
+        src, tgt = (replace(side, joins=continuations(text, config.bracket_cues))
+                    for side, text in zip((src, tgt), texts))
     centre = 0 < config.centre_min_sentences <= min(n, m)
     means = (_mean(src), _mean(tgt)) if centre else (np.zeros(1), np.zeros(1))
     src, tgt = _centred(src, means[0]), _centred(tgt, means[1])

@@ -327,6 +327,7 @@ def methods(selected: set[str]) -> dict[str, Method]:
                                                   paragraph_penalty=0.08, continuation_bonus=0.08,
                                                   substitution_margin=0.05, anchor_bonus=0.3))
         table["ours − continuation cues"] = ours(replace(default, continuation_bonus=0.0))
+        table["ours − bracket cues"] = ours(replace(default, bracket_cues=False))
         table["ours − length weights"] = ours(replace(default, length_power=0.0))
         table["ours − substitution floor"] = ours(replace(default, substitution_margin=-np.inf))
         table["ours − paragraph penalty"] = ours(replace(default, paragraph_penalty=0.0))

@@ -237,6 +237,12 @@ def test_continuations_count_an_open_end_and_a_lower_case_start():
     assert continuations(texts).tolist() == [2.0, 0.0, 1.0, 0.0, 0.0]
 
 
+def test_a_bracket_closed_by_a_later_sentence_counts_as_two_cues_per_boundary():
+    texts = ["Bericht ( « Alpine Journal » No .", "293 , Nov .", "1956 ) .", "Ende ( offen .", "Fin ."]
+    assert continuations(texts).tolist() == [2.0, 2.0, 0.0, 0.0, 0.0]  # the last bracket never closes
+    assert continuations(texts, brackets=False).tolist() == [0.0] * 5
+
+
 def _split_clause_case(rng):
     """Target sentence 12 is split in two; its short second clause matches nothing on its own."""
     src = _unit(rng, 30)
