@@ -43,6 +43,17 @@ def test_changed_figure_is_a_number_flag():
     assert flags[0].kind == "number" and flags[0].evidence == "1500 ↔ 2500"
 
 
+def test_values_written_more_often_on_one_side_are_listed_apart_from_changed_ones():
+    ru = "Я был извещен 20 января 1929 г."
+    en = "The decision of January 18, 1929 was announced to me on January 20, 1929."
+    added = number_flags(ru, en, "ru", "en")
+    assert [(f.kind, f.severity) for f in added] == [("date", "major")]
+    assert added[0].evidence == "– ↔ 18; repeated on one side: – ↔ 1929, January"
+    # A figure said twice and rendered once may be a lost mention: still major.
+    lost = number_flags("5 человек погибли, 5 ранены.", "5 people were killed and injured.", "ru", "en")
+    assert [(f.kind, f.severity, f.evidence) for f in lost] == [("number", "major", "repeated on one side: 5 ↔ –")]
+
+
 @pytest.mark.parametrize("ru, en", [
     ("Прошло три года.", "Three years passed."),
     ("Прошло три года.", "3 years passed."),

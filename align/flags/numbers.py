@@ -208,7 +208,8 @@ def number_flags(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Flag]
     A number word (``три``) matches the same figure or word on the other side; number
     words or scale words (``тыс.``, ``million``) left over are only minor, a lone "one"
     is dropped. Changed months, years, decades and days next to a month make a ``date``
-    flag, other figures a ``number`` flag; both major."""
+    flag, other figures a ``number`` flag; both major. The evidence lists apart the values
+    the other side also has but writes fewer times."""
     in_src, in_tgt = numbers_in(src, src_lang), numbers_in(tgt, tgt_lang)
     only_src = _cancel_words(in_src - in_tgt, in_tgt)
     only_tgt = _cancel_words(in_tgt - in_src, in_src)
@@ -224,7 +225,11 @@ def number_flags(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Flag]
         left_tgt = Counter({k: v for k, v in only_tgt.items() if (_is_date(k, days) == (kind == "date"))})
         if not left_src and not left_tgt:
             continue
-        evidence = f"{_fmt(left_src) or '–'} ↔ {_fmt(left_tgt) or '–'}"
+        # A value the other side also has, written once more here, is still counted (a
+        # figure said twice and rendered once may be a lost mention), but shown apart.
+        repeated_src = Counter({k: v for k, v in left_src.items() if _has_twin(k, in_tgt)})
+        repeated_tgt = Counter({k: v for k, v in left_tgt.items() if _has_twin(k, in_src)})
+        evidence = _evidence(left_src - repeated_src, left_tgt - repeated_tgt, repeated_src, repeated_tgt)
         # Number words are often idiomatic; English writes "up to 1 year" for «до года».
         strong = [k for k, lang in [*((k, src_lang) for k in left_src), *((k, tgt_lang) for k in left_tgt)]
                   if not k.startswith("word:") and not (k == "1" and lang == "en")]
@@ -267,6 +272,22 @@ def _cancel_words(only: Counter, other: Counter) -> Counter:
         if count > 0 and key not in _WEAK and not key.startswith("id:"):
             left[key] = count
     return left
+
+
+def _evidence(changed_src: Counter, changed_tgt: Counter, repeated_src: Counter, repeated_tgt: Counter) -> str:
+    """``source values ↔ target values``, then the values one side writes more often."""
+    parts = []
+    if changed_src or changed_tgt:
+        parts.append(f"{_fmt(changed_src) or '–'} ↔ {_fmt(changed_tgt) or '–'}")
+    if repeated_src or repeated_tgt:
+        parts.append(f"repeated on one side: {_fmt(repeated_src) or '–'} ↔ {_fmt(repeated_tgt) or '–'}")
+    return "; ".join(parts)
+
+
+def _has_twin(key: str, found: Counter) -> bool:
+    """Whether ``found`` holds the value of ``key`` in any form (figure, word, identifier)."""
+    figure = key.split(":", 1)[1] if key.startswith(("word:", "id:")) else key
+    return any(found.get(twin) for twin in (figure, f"word:{figure}", f"id:{figure}"))
 
 
 def _has_scaled_figure(found: Counter, scale: int) -> bool:
