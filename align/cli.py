@@ -175,6 +175,7 @@ def _use_cache_dir(cache_dir: Optional[Path]) -> None:
 def _write_outputs(output: Path, result, summary, src_lang: str, tgt_lang: str) -> list[str]:
     """Every output file of a build (coverage only when some text was located); returns their names."""
     from align.export.records import write_jsonl
+    from align.export.review import write_review
     from align.export.tables import write_tsv
     from align.export.tmx import write_tmx
     from align.fileio import write_text_atomic
@@ -184,7 +185,8 @@ def _write_outputs(output: Path, result, summary, src_lang: str, tgt_lang: str) 
     write_tmx(output / "corpus.tmx", result.pairs, src_lang, tgt_lang)
     write_text_atomic(output / "no_source.tsv", _no_source_table(result))
     write_text_atomic(output / "summary.md", summary.markdown())
-    written = ["links.jsonl", "pairs.tsv", "corpus.tmx", "no_source.tsv", "summary.md"]
+    write_review(output / "review.md", result.pairs)
+    written = ["links.jsonl", "pairs.tsv", "corpus.tmx", "no_source.tsv", "summary.md", "review.md"]
     if result.unmatched:  # some target text was located in the collection
         _write_coverage(output, result)
         written += ["coverage.md", "coverage.tsv"]
@@ -203,21 +205,10 @@ def _no_source_table(result) -> str:
 def _write_coverage(output: Path, result) -> None:
     """coverage.tsv (one row per passage: English and Russian lines) and coverage.md
     (per English text: share of sentences with a source, Russian documents and lines)."""
-    from bisect import bisect_right
-
+    from align.export.review import LineNumbers
     from align.fileio import write_text_atomic
 
-    newlines: dict = {}  # document -> offsets of its line breaks
-
-    def lines(doc, first: int, last: int) -> str:
-        """Line range (1-based, in the original file) of sentences first..last."""
-        if doc not in newlines:
-            newlines[doc] = [k for k, c in enumerate(doc.document.raw) if c == "\n"]
-        start, end = doc.sentences[first].start, doc.sentences[last].end
-        first_line = bisect_right(newlines[doc], start - 1) + 1
-        last_line = bisect_right(newlines[doc], max(end - 1, start) - 1) + 1
-        return f"{first_line}-{last_line}"
-
+    lines = LineNumbers().of
     rows = ["en_file\ten_sentences\ten_lines\tru_file\tru_sentences\tru_lines\tscore"]
     md = ["# Coverage: which Russian documents each English text draws on", "",
           "| English file | sentences | with a source | share | Russian documents (lines) |",

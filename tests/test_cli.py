@@ -23,7 +23,7 @@ def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path)
     result = _run("build", ru, en, "-o", out)
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"links.jsonl", "pairs.tsv", "corpus.tmx", "no_source.tsv",
-                                             "summary.md"}
+                                             "summary.md", "review.md"}
     records = [json.loads(line) for line in (out / "links.jsonl").read_text(encoding="utf-8").splitlines()]
     ru_text = (ru / "statement.txt").read_text(encoding="utf-8")
     en_text = (en / "statement.txt").read_text(encoding="utf-8")
@@ -44,6 +44,21 @@ def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path)
     assert len(tmx.findall(".//tu")) == sum(1 for r in records if r["ru"]["ids"] and r["en"]["ids"])
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "| 1-1 |" in summary and "| omission |" in summary
+
+
+def test_review_lists_what_is_left_out_and_changed_with_lines_and_evidence(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    out = tmp_path / "out"
+    assert _run("build", ru, en, "-o", out).exit_code == 0
+    review = (out / "review.md").read_text(encoding="utf-8")
+    # The fixture: Russian sentence 4 (line 9 of the file) has no rendering, sentence 3 (line 7)
+    # is rendered with 1925 for 1924; sentences 0-2 are faithful.
+    assert "### Left out: Russian line 9 (1 sentence)" in review
+    assert f"> {RU_SENTENCES[4]}" in review
+    assert "### Russian line 7 ↔ English line 7 (1-1," in review
+    assert "- **date**, major: 1924 ↔ 1925" in review
+    assert RU_SENTENCES[0] not in review and EN_SENTENCES[2] not in review
+    assert "0 English sentences with no source" in review
 
 
 def test_cache_dir_holds_every_cache(parallel_dirs, tmp_path):
