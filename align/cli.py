@@ -175,7 +175,7 @@ def _use_cache_dir(cache_dir: Optional[Path]) -> None:
 def _write_outputs(output: Path, result, summary, src_lang: str, tgt_lang: str) -> list[str]:
     """Every output file of a build (coverage only when some text was located); returns their names."""
     from align.export.records import write_jsonl
-    from align.export.review import write_review
+    from align.export.review import LineNumbers, write_review
     from align.export.tables import write_tsv
     from align.export.tmx import write_tmx
     from align.fileio import write_text_atomic
@@ -185,10 +185,11 @@ def _write_outputs(output: Path, result, summary, src_lang: str, tgt_lang: str) 
     write_tmx(output / "corpus.tmx", result.pairs, src_lang, tgt_lang)
     write_text_atomic(output / "no_source.tsv", _no_source_table(result))
     write_text_atomic(output / "summary.md", summary.markdown())
-    write_review(output / "review.md", result.pairs)
+    lines = LineNumbers()  # shared: each document's line breaks are found once
+    write_review(output / "review.md", result.pairs, lines)
     written = ["links.jsonl", "pairs.tsv", "corpus.tmx", "no_source.tsv", "summary.md", "review.md"]
     if result.unmatched:  # some target text was located in the collection
-        _write_coverage(output, result)
+        _write_coverage(output, result, lines)
         written += ["coverage.md", "coverage.tsv"]
     return written
 
@@ -202,13 +203,13 @@ def _no_source_table(result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_coverage(output: Path, result) -> None:
+def _write_coverage(output: Path, result, line_numbers) -> None:
     """coverage.tsv (one row per passage: English and Russian lines) and coverage.md
-    (per English text: share of sentences with a source, Russian documents and lines)."""
-    from align.export.review import LineNumbers
+    (per English text: share of sentences with a source, Russian documents and lines);
+    ``line_numbers`` is the build's shared `LineNumbers`."""
     from align.fileio import write_text_atomic
 
-    lines = LineNumbers().of
+    lines = line_numbers.of
     rows = ["en_file\ten_sentences\ten_lines\tru_file\tru_sentences\tru_lines\tscore"]
     md = ["# Coverage: which Russian documents each English text draws on", "",
           "| English file | sentences | with a source | share | Russian documents (lines) |",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from itertools import groupby
 from pathlib import Path
@@ -22,7 +23,7 @@ class LineNumbers:
     def span(self, doc, first: int, last: int) -> tuple[int, int]:
         """First and last line that sentences ``first``..``last`` of ``doc`` occupy."""
         if doc not in self._breaks:
-            self._breaks[doc] = [k for k, c in enumerate(doc.document.raw) if c == "\n"]
+            self._breaks[doc] = [m.start() for m in re.finditer("\n", doc.document.raw)]
         breaks = self._breaks[doc]
         start, end = doc.sentences[first].start, doc.sentences[last].end
         return bisect_right(breaks, start - 1) + 1, bisect_right(breaks, max(end - 1, start) - 1) + 1
@@ -49,8 +50,8 @@ def review_markdown(pairs, lines: LineNumbers) -> str:
     return "\n".join(out)
 
 
-def write_review(path: Path, pairs) -> None:
-    write_text_atomic(path, review_markdown(pairs, LineNumbers()))
+def write_review(path: Path, pairs, lines: LineNumbers) -> None:
+    write_text_atomic(path, review_markdown(pairs, lines))
 
 
 def _pair_section(pair, lines: LineNumbers) -> list[str]:

@@ -260,8 +260,7 @@ def _cancel_words(only: Counter, other: Counter) -> Counter:
     identifiers left over."""
     left = Counter()
     for key, count in only.items():
-        figure = key.split(":", 1)[1] if key.startswith(("word:", "id:")) else key
-        for twin in (figure, f"word:{figure}", f"id:{figure}"):
+        for twin in _forms(key):
             if twin != key:
                 count -= min(count, other.get(twin, 0))
         if key.startswith("word:") and float(key[5:]) in _SCALES and _has_scaled_figure(other, int(key[5:])):
@@ -284,10 +283,15 @@ def _evidence(changed_src: Counter, changed_tgt: Counter, repeated_src: Counter,
     return "; ".join(parts)
 
 
-def _has_twin(key: str, found: Counter) -> bool:
-    """Whether ``found`` holds the value of ``key`` in any form (figure, word, identifier)."""
+def _forms(key: str) -> tuple[str, str, str]:
+    """The keys one value can have: figure, number word, identifier (``5``, ``word:5``, ``id:5``)."""
     figure = key.split(":", 1)[1] if key.startswith(("word:", "id:")) else key
-    return any(found.get(twin) for twin in (figure, f"word:{figure}", f"id:{figure}"))
+    return figure, f"word:{figure}", f"id:{figure}"
+
+
+def _has_twin(key: str, found: Counter) -> bool:
+    """Whether ``found`` holds the value of ``key`` in any form."""
+    return any(found.get(form) for form in _forms(key))
 
 
 def _has_scaled_figure(found: Counter, scale: int) -> bool:
