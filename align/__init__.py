@@ -1,17 +1,11 @@
-"""Russian-English translation aligner and parallel-corpus builder."""
+"""Russian-English translation aligner and parallel-corpus builder.
 
-__version__ = "0.1.0"
+``align.align_pair(src, tgt, "ru", "en")`` aligns two files; ``align.build(src_dir, tgt_dir)``
+a folder of originals with a folder of renderings. Both take keyword arguments for any
+setting (see `align.settings.Settings`) and return typed results (`align.model`)."""
 
+from align.api import align_pair, build
+from align.settings import Settings, make_settings
+from align.version import __version__
 
-def align_pair(*args, **kwargs):
-    """See :func:`align.api.align_pair` (imported lazily: the encoders are heavy)."""
-    from align.api import align_pair as run
-
-    return run(*args, **kwargs)
-
-
-def build(*args, **kwargs):
-    """See :func:`align.api.build`."""
-    from align.api import build as run
-
-    return run(*args, **kwargs)
+__all__ = ["Settings", "__version__", "align_pair", "build", "make_settings"]

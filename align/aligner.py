@@ -27,7 +27,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from align.model import Link
+from align.model import Link, Sentence
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -91,6 +91,11 @@ class Side:
     paragraphs: np.ndarray
     # Cues (0, 1 or 2) that sentence k runs on into sentence k+1 (see `continuations`).
     joins: np.ndarray
+
+    @classmethod
+    def of_sentences(cls, vectors: np.ndarray, sentences: Sequence[Sentence]) -> Side:
+        """The side of sentences with their vectors: lengths in characters, paragraph ids."""
+        return cls.of(vectors, [len(s.text) for s in sentences], [s.paragraph for s in sentences])
 
     @classmethod
     def of(cls, vectors: np.ndarray, lengths=None, paragraphs=None, joins=None) -> Side:

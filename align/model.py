@@ -5,6 +5,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,61 @@ class Link:
     @property
     def kind(self) -> str:
         return f"{len(self.src)}-{len(self.tgt)}"
+
+
+PairMode = Literal["parallel", "located"]
+
+
+@dataclass(frozen=True, eq=False)
+class EmbeddedDocument:
+    """A document split into sentences, one L2-normalised vector per sentence."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    vectors: np.ndarray
+
+    @property
+    def path(self) -> Path:
+        return self.document.path
+
+    @property
+    def lang(self) -> str:
+        return self.document.lang
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """English sentences [en_start, en_end) render Russian rows [ru_start, ru_end)."""
+
+    en_start: int
+    en_end: int
+    ru_start: int
+    ru_end: int
+    score: float
+
+
+@dataclass(frozen=True, eq=False)
+class AlignedPair:
+    """Links between a source and a target document (ids are sentence indices); a located
+    pair also has the passages found (sentence ranges of each side)."""
+
+    src: EmbeddedDocument
+    tgt: EmbeddedDocument
+    links: tuple[Link, ...]
+    mode: PairMode
+    passages: tuple[Passage, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Everything a run produced: the documents read, their aligned pairs, and per target
+    file the sentence ids left without a source (located targets only)."""
+
+    src_docs: tuple[EmbeddedDocument, ...]
+    tgt_docs: tuple[EmbeddedDocument, ...]
+    pairs: tuple[AlignedPair, ...]
+    unmatched: dict[str, tuple[int, ...]]

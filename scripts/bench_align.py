@@ -18,6 +18,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -31,9 +32,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from align.aligner import AlignConfig, Side, align_vectors
+from align.cache import resolve_cache
 from align.embed import ConcatEncoder, load_encoder
 from align.scoring import LinkIds, read_links, score_alignment
 from align.segment import split_spans
@@ -178,7 +179,7 @@ class TimedEncoder:
     """The cached encoder for peers and lookups; `raw` embeds uncached, for real cost."""
 
     def __init__(self, name: str):
-        self.cached = load_encoder(name, progress=False)
+        self.cached = load_encoder(name, resolve_cache(None, os.environ), progress=False)
         self.raw = (ConcatEncoder([part.encoder for part in self.cached.encoders])
                     if isinstance(self.cached, ConcatEncoder) else self.cached.encoder)
         self.model_id = self.cached.model_id

@@ -14,7 +14,6 @@ import csv
 import json
 import os
 import re
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from align.embed import TORCH_THREADS, USE_THREADS, ConcatEncoder, E5SmallEncoder, Encoder, UseM3Encoder  # noqa: E402
 

@@ -21,7 +21,6 @@ import csv
 import json
 import random
 import re
-import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,7 +30,6 @@ from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from align.embed import load_encoder
 from align.flags import FlagConfig, flag_pair

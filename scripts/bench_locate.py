@@ -19,9 +19,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 WMT = DATA / "wmt21_ru-en" / "newstest2021.ru-en.tsv"
 NTREX = DATA / "ntrex128_en-ru" / "newstest2019-src.eng.txt"
-sys.path.insert(0, str(ROOT))
 
 
 def read_wmt() -> dict[str, list[tuple[str, str, str, str]]]:
@@ -124,24 +123,25 @@ def inside(point: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 def run(seed: int, model: str, show_errors: bool = False) -> dict:
+    from align.aligner import AlignConfig
+    from align.cache import resolve_cache
     from align.embed import load_encoder
-    from align.flags import FlagConfig
-    from align.locate import make_search
+    from align.locate import LocateConfig, make_search
     from align.pipeline import load_document, locate_and_align
 
-    encoder = load_encoder(model)
+    cache = resolve_cache(None, os.environ)
+    encoder = load_encoder(model, cache)
     with tempfile.TemporaryDirectory() as tmp:
         ru_dir, en_dir, gold, segments, commentary = build_sets(Path(tmp), seed)
         started = time.perf_counter()
-        collection = [load_document(p, "ru", encoder) for p in sorted(ru_dir.iterdir())]
-        english = [load_document(p, "en", encoder) for p in sorted(en_dir.iterdir())]
+        collection = [load_document(p, "ru", encoder, cache) for p in sorted(ru_dir.iterdir())]
+        english = [load_document(p, "en", encoder, cache) for p in sorted(en_dir.iterdir())]
         embedded = time.perf_counter() - started
         started = time.perf_counter()
-        search = make_search(np.vstack([d.vectors for d in collection]))
-        no_tokens = FlagConfig(token_alignment=False)  # flags are not scored here; skip their word model
+        search = make_search(np.vstack([d.vectors for d in collection]), LocateConfig(), cache.index)
         found, links = [], []
-        for doc in english:
-            for pair in locate_and_align(doc, collection, search=search, flag_config=no_tokens):
+        for doc in english:  # flags are not scored here: the pairs stay unflagged
+            for pair in locate_and_align(doc, collection, LocateConfig(), AlignConfig(), search, encoder.encode):
                 sents_en, sents_ru = doc.sentences, pair.src.sentences
                 for p in pair.passages:
                     found.append({"en": doc.path.name, "ru": pair.src.path.name,

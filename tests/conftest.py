@@ -43,3 +43,20 @@ def parallel_dirs(tmp_path) -> tuple[Path, Path]:
                                       encoding="utf-8")
     (en / "statement.txt").write_text("\n\n".join(EN_SENTENCES) + "\n", encoding="utf-8")
     return ru, en
+
+
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory):
+    """The cache folder the whole session shares (the one `isolated_cache` points the CLI at)."""
+    from align.cache import CacheFolder
+
+    return CacheFolder(tmp_path_factory.getbasetemp() / "align-cache")
+
+
+@pytest.fixture(scope="session")
+def components(session_cache):
+    """The default encoder, word model and vocabulary, loaded once for the session."""
+    from align.components import load_components
+    from align.settings import Settings
+
+    return load_components(Settings(cache=session_cache), progress=False)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from align.cli import app
 from conftest import EN_SENTENCES, RU_SENTENCES
 
+pytestmark = pytest.mark.slow  # every build here loads the encoder (cached in the session's cache folder)
 runner = CliRunner()
 
 
@@ -22,8 +23,8 @@ def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path)
     out = tmp_path / "out"
     result = _run("build", ru, en, "-o", out)
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"links.jsonl", "pairs.tsv", "corpus.tmx", "no_source.tsv",
-                                             "summary.md", "review.md"}
+    assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx",
+                                             "no_source.tsv", "summary.md", "review.md", "run.json"}
     records = [json.loads(line) for line in (out / "links.jsonl").read_text(encoding="utf-8").splitlines()]
     ru_text = (ru / "statement.txt").read_text(encoding="utf-8")
     en_text = (en / "statement.txt").read_text(encoding="utf-8")
@@ -64,7 +65,7 @@ def test_review_lists_what_is_left_out_and_changed_with_lines_and_evidence(paral
 def test_cache_dir_holds_every_cache(parallel_dirs, tmp_path):
     import sqlite3
 
-    from align.embed import E5_DIRNAME
+    from align.cache import E5_DIRNAME
 
     ru, en = parallel_dirs
     cache = tmp_path / "cache"
@@ -163,3 +164,94 @@ def test_failed_rerun_keeps_previous_outputs_whole(parallel_dirs, tmp_path):
     assert _run("build", ru, en, "-o", out).exit_code == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p for p in out.iterdir() if re.search(r"\.tmp$", p.name)]
+
+
+def test_same_settings_and_inputs_give_byte_identical_outputs_and_a_run_record(parallel_dirs, tmp_path):
+    import hashlib
+
+    ru, en = parallel_dirs
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert _run("build", ru, en, "-o", first).exit_code == 0
+    assert _run("build", ru, en, "-o", second).exit_code == 0
+    files = sorted(p.name for p in first.iterdir())
+    assert files == sorted(p.name for p in second.iterdir())
+    for name in files:
+        if name != "run.json":  # it records the date
+            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    runs = [json.loads((folder / "run.json").read_text(encoding="utf-8")) for folder in (first, second)]
+    assert {k: v for k, v in runs[0].items() if k != "date"} == {k: v for k, v in runs[1].items() if k != "date"}
+    run = runs[0]
+    assert run["encoder"] == "use-m3" and run["word_model"] == "e5-small" and run["command"] == "build"
+    assert run["settings"]["align"]["skip_penalty"] == 0.2 and run["outputs"] == [
+        n for n in run["outputs"] if (first / n).exists()]
+    for entry in run["inputs"]:
+        assert hashlib.sha256(open(entry["path"], "rb").read()).hexdigest() == entry["sha256"]
+    assert {entry["path"] for entry in run["inputs"]} == {str(ru / "statement.txt"), str(en / "statement.txt")}
+    summary = (first / "summary.md").read_text(encoding="utf-8").rstrip().splitlines()
+    assert summary[-1] == f"Signature: `{run['signature']}`" and "Elapsed" not in "".join(summary)
+
+
+def test_a_setting_from_config_or_set_reaches_the_aligner_and_the_record(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    config = tmp_path / "align.toml"
+    config.write_text("[flags]\nnames = false\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _run("build", ru, en, "-o", out, "--config", config, "--set", "align.skip_penalty=5.0")
+    assert result.exit_code == 0, result.output
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["settings"]["align"]["skip_penalty"] == 5.0 and run["settings"]["flags"]["names"] is False
+    assert str(config) in {entry["path"] for entry in run["inputs"]}
+    # Leaving a sentence out now costs more than any weak link: the omitted Russian sentence is merged.
+    links = (out / "links.txt").read_text().splitlines()
+    assert "[4]:[]" not in links
+
+
+def test_pair_into_a_folder_writes_every_output_of_one_pair(tmp_path):
+    src, tgt = tmp_path / "a.ru", tmp_path / "b.en"
+    src.write_text("\n".join(RU_SENTENCES) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(EN_SENTENCES) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _run("pair", src, tgt, "--src-lang", "ru", "--tgt-lang", "en", "--presegmented", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx",
+                                             "no_source.tsv", "summary.md", "review.md", "run.json"}
+    assert "### Left out: Russian line 5 (1 sentence)" in (out / "review.md").read_text(encoding="utf-8")
+    assert (out / "links.txt").read_text().splitlines()[4] == "[4]:[]"
+    single = tmp_path / "single.tsv"
+    assert _run("pair", src, tgt, "--src-lang", "ru", "--tgt-lang", "en", "--presegmented", "--format", "tsv",
+                "-o", single).exit_code == 0
+    assert single.read_bytes() == (out / "pairs.tsv").read_bytes()
+
+
+def test_outputs_over_inputs_are_refused(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    before = (ru / "statement.txt").read_bytes()
+    result = _run("pair", ru / "statement.txt", en / "statement.txt", "--src-lang", "ru", "--tgt-lang", "en",
+                  "--format", "tsv", "-o", ru / "statement.txt")
+    assert result.exit_code == 2 and "would overwrite the input file" in result.output
+    result = _run("build", ru, en, "-o", ru)
+    assert result.exit_code == 2 and "would overwrite the input folder" in result.output
+    assert (ru / "statement.txt").read_bytes() == before and [p.name for p in ru.iterdir()] == ["statement.txt"]
+
+
+def test_json_summary_on_stdout(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    result = CliRunner().invoke(app, ["-q", "build", str(ru), str(en), "-o", str(tmp_path / "out"), "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["link_types"]["1-1"] >= 4 and "run.json" in record["outputs"]
+    assert record["signature"].startswith("align:")
+
+
+def test_a_later_run_leaves_no_outputs_of_an_earlier_one(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    out = tmp_path / "out"
+    # A located build (no file pairs by name) has coverage files; a parallel build must not keep them.
+    (en / "statement.txt").rename(en / "other.txt")
+    assert _run("build", ru, en, "-o", out).exit_code == 0
+    assert (out / "coverage.md").exists()
+    (en / "other.txt").rename(en / "statement.txt")
+    (out / "notes.txt").write_text("mine")
+    assert _run("build", ru, en, "-o", out).exit_code == 0
+    names = {p.name for p in out.iterdir()}
+    assert "coverage.md" not in names and "coverage.tsv" not in names and "notes.txt" in names

@@ -1,6 +1,7 @@
 """Locating renderings: runs of English sentences found among unrelated Russian text."""
 
 import numpy as np
+import pytest
 
 from align.locate import (AnnSearch, ExactSearch, LocateConfig, evidence, find_passages, make_search, names, numbers,
                           quotations, retrieve, with_quotations)
@@ -182,6 +183,7 @@ def test_exact_search_blocks_match_one_product():
     assert np.allclose(sims, -np.sort(-full, axis=1)[:, :5], atol=1e-6)
 
 
+@pytest.mark.slow
 def test_locate_command_finds_the_quoted_statement(tmp_path):
     from typer.testing import CliRunner
 
@@ -210,16 +212,16 @@ def test_locate_command_finds_the_quoted_statement(tmp_path):
 
 
 def test_context_merged_into_an_edge_link_is_trimmed():
+    from align.locate import trim_edges
     from align.model import Link
-    from align.pipeline import _trim
 
     rng = np.random.default_rng(9)
     ru = _unit(rng, 4)
     en = np.vstack([_near(ru[1:2], rng, 0.3), _near(ru[2:3], rng, 0.3), _near(ru[3:4], rng, 0.3), _unit(rng, 1)])
     # The aligner merged context into the first link (ru 0) and the last one (en 3).
     links = [Link((0, 1), (0,), 0.6), Link((2,), (1,), 0.8), Link((3,), (2, 3), 0.7)]
-    trimmed = _trim(links, ru, en, LocateConfig().edge_cosine)
+    trimmed = trim_edges(links, ru, en, LocateConfig().edge_cosine)
     assert [(link.src, link.tgt) for link in trimmed] == [((1,), (0,)), ((2,), (1,)), ((3,), (2,))]
     # Unlinked context at the edges goes as before; inner links are never trimmed.
     with_context = [Link((), (3,), 0.0)] + links[1:2] + [Link((0,), (), 0.0)]
-    assert [(link.src, link.tgt) for link in _trim(with_context, ru, en, 0.45)] == [((2,), (1,))]
+    assert [(link.src, link.tgt) for link in trim_edges(with_context, ru, en, 0.45)] == [((2,), (1,))]

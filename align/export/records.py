@@ -1,17 +1,19 @@
-"""One JSON-ready record per link (interface 3 of the design)."""
+"""links.jsonl: one JSON record per link (interface 3 of the design); links.txt: the
+Vecalign/Bertalign ``[src ids]:[tgt ids]`` lines of a single pair."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
-from align.fileio import atomic_open
-from align.model import Link, Sentence
+from align.export.registry import ExportContext, Writer, register
+from align.model import AlignedPair, BuildResult, Flag, Link, Sentence
 from align.scoring import format_link
 
 
-def side_record(path: Path, sentences: tuple[Sentence, ...], ids: tuple[int, ...]) -> dict:
+def side_record(path: Path, sentences: tuple[Sentence, ...], ids: tuple[int, ...]) -> dict[str, Any]:
     return {
         "file": str(path),
         "ids": list(ids),
@@ -20,7 +22,7 @@ def side_record(path: Path, sentences: tuple[Sentence, ...], ids: tuple[int, ...
     }
 
 
-def link_records(pair) -> Iterator[dict]:
+def link_records(pair: AlignedPair) -> Iterator[dict[str, Any]]:
     """Records of an ``AlignedPair``; source/target keys are the languages."""
     src, tgt = pair.src, pair.tgt
     src_key, tgt_key = _keys(src.lang, tgt.lang)
@@ -40,20 +42,25 @@ def _keys(src_lang: str, tgt_lang: str) -> tuple[str, str]:
     return (src_lang, tgt_lang) if src_lang != tgt_lang else ("src", "tgt")
 
 
-def _flag_record(flag) -> dict:
+def _flag_record(flag: Flag) -> dict[str, Any]:
     return {"kind": flag.kind, "severity": flag.severity, "evidence": flag.evidence, "score": flag.score}
 
 
-def write_jsonl(path: Path, pairs) -> int:
-    count = 0
-    with atomic_open(path) as out:
-        for pair in pairs:
-            for record in link_records(pair):
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
-    return count
+def jsonl_bytes(context: ExportContext) -> bytes:
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n"
+                   for pair in context.result.pairs for record in link_records(pair)).encode()
 
 
-def links_text(links: list[Link]) -> str:
+def links_text(links: tuple[Link, ...] | list[Link]) -> str:
     """Vecalign/Bertalign ``[src ids]:[tgt ids]`` lines, one per link."""
     return "".join(format_link(link.src, link.tgt) + "\n" for link in links)
+
+
+def _single_pair(result: BuildResult) -> bool:
+    return len(result.pairs) == 1 and result.pairs[0].mode == "parallel"
+
+
+register(Writer("links.jsonl", "one aligned unit per line: files, sentence ids, character spans, texts, "
+                               "score, flags", jsonl_bytes, format="jsonl"))
+register(Writer("links.txt", "the links of one document pair as [src ids]:[tgt ids] lines (Vecalign format)",
+                lambda context: links_text(context.result.pairs[0].links).encode(), _single_pair, format="links"))

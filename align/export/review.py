@@ -2,43 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from itertools import groupby
-from pathlib import Path
 
-from align.fileio import write_text_atomic
-from align.model import Link
+from align.export.lines import LineNumbers
+from align.export.registry import ExportContext, Writer, register
+from align.model import AlignedPair, EmbeddedDocument, Link
 
 SERIOUS = ("critical", "major")
 QUOTE_CHARS = 600
 
 
-class LineNumbers:
-    """Line ranges (1-based, in the original file) of runs of sentences."""
-
-    def __init__(self) -> None:
-        self._breaks: dict = {}  # document -> offsets of its line breaks
-
-    def span(self, doc, first: int, last: int) -> tuple[int, int]:
-        """First and last line that sentences ``first``..``last`` of ``doc`` occupy."""
-        if doc not in self._breaks:
-            self._breaks[doc] = [m.start() for m in re.finditer("\n", doc.document.raw)]
-        breaks = self._breaks[doc]
-        start, end = doc.sentences[first].start, doc.sentences[last].end
-        return bisect_right(breaks, start - 1) + 1, bisect_right(breaks, max(end - 1, start) - 1) + 1
-
-    def of(self, doc, first: int, last: int) -> str:
-        """``a-b``, the lines of sentences ``first``..``last`` (as in coverage.tsv)."""
-        return "{}-{}".format(*self.span(doc, first, last))
-
-    def words(self, doc, first: int, last: int) -> str:
-        """``line a`` or ``lines a-b``, for a reader."""
-        a, b = self.span(doc, first, last)
-        return f"line {a}" if a == b else f"lines {a}-{b}"
-
-
-def review_markdown(pairs, lines: LineNumbers) -> str:
+def review_markdown(pairs: tuple[AlignedPair, ...], lines: LineNumbers) -> str:
     """Per document pair, in reading order: runs of sentences left out or added, and every
     link with a major or critical flag, with both texts and the evidence."""
     out = ["# Review: what the renderings leave out, add or change", "",
@@ -50,11 +24,11 @@ def review_markdown(pairs, lines: LineNumbers) -> str:
     return "\n".join(out)
 
 
-def write_review(path: Path, pairs, lines: LineNumbers) -> None:
-    write_text_atomic(path, review_markdown(pairs, lines))
+def review_bytes(context: ExportContext) -> bytes:
+    return review_markdown(context.result.pairs, context.lines).encode()
 
 
-def _pair_section(pair, lines: LineNumbers) -> list[str]:
+def _pair_section(pair: AlignedPair, lines: LineNumbers) -> list[str]:
     links = pair.links
     serious = [link for link in links if link.src and link.tgt and _is_serious(link)]
     left_out = sum(len(link.src) for link in links if not link.tgt)
@@ -85,13 +59,13 @@ def _is_serious(link: Link) -> bool:
     return any(flag.severity in SERIOUS for flag in link.flags)
 
 
-def _gap(doc, ids: list[int], title: str, lines: LineNumbers) -> list[str]:
+def _gap(doc: EmbeddedDocument, ids: list[int], title: str, lines: LineNumbers) -> list[str]:
     count = f"{len(ids)} sentence{'s' if len(ids) > 1 else ''}"
     return [f"### {title} {lines.words(doc, ids[0], ids[-1])} ({count})", "",
             f"> {_quote(doc, ids)}", ""]
 
 
-def _flagged(pair, link: Link, lines: LineNumbers) -> list[str]:
+def _flagged(pair: AlignedPair, link: Link, lines: LineNumbers) -> list[str]:
     where = (f"Russian {lines.words(pair.src, link.src[0], link.src[-1])} ↔ "
              f"English {lines.words(pair.tgt, link.tgt[0], link.tgt[-1])}")
     out = [f"### {where} ({len(link.src)}-{len(link.tgt)}, score {link.score:.2f})", "",
@@ -102,6 +76,11 @@ def _flagged(pair, link: Link, lines: LineNumbers) -> list[str]:
     return out + [""]
 
 
-def _quote(doc, ids) -> str:
+def _quote(doc: EmbeddedDocument, ids: tuple[int, ...] | list[int]) -> str:
     text = " ".join(doc.sentences[i].text for i in ids).replace("\n", " ")
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+register(Writer("review.md", "for a translator: passages left out or added and links with major or critical "
+                             "flags, in reading order, with line numbers and evidence", review_bytes,
+                format="review"))

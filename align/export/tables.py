@@ -1,15 +1,16 @@
-"""Aligned pairs as a table (pandas): one row per link."""
+"""pairs.tsv: aligned pairs as a table (pandas), one row per link."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from align.fileio import atomic_open
+from align.export.registry import ExportContext, Writer, register
+from align.model import AlignedPair
+
+COLUMNS = ["src_file", "tgt_file", "link", "type", "src_ids", "tgt_ids", "score", "src_text", "tgt_text", "flags"]
 
 
-def links_frame(pairs) -> pd.DataFrame:
+def links_frame(pairs: tuple[AlignedPair, ...] | list[AlignedPair]) -> pd.DataFrame:
     """One row per link: files, ids, texts, score, link type and flags."""
     rows = []
     for pair in pairs:
@@ -26,12 +27,11 @@ def links_frame(pairs) -> pd.DataFrame:
                 "tgt_text": " ".join(pair.tgt.sentences[j].text for j in link.tgt),
                 "flags": "; ".join(f"{f.kind}/{f.severity}: {f.evidence}" for f in link.flags),
             })
-    columns = ["src_file", "tgt_file", "link", "type", "src_ids", "tgt_ids", "score", "src_text",
-               "tgt_text", "flags"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def write_tsv(path: Path, pairs) -> None:
-    frame = links_frame(pairs)
-    with atomic_open(path) as out:
-        frame.to_csv(out, sep="\t", index=False, lineterminator="\n")
+def tsv_bytes(context: ExportContext) -> bytes:
+    return links_frame(context.result.pairs).to_csv(sep="\t", index=False, lineterminator="\n").encode()
+
+
+register(Writer("pairs.tsv", "the links as a table (pandas), one row per link", tsv_bytes, format="tsv"))

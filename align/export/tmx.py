@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lxml import etree
 
-from align import __version__
-from align.fileio import write_bytes_atomic
+from align.export.registry import Writer, register
+from align.model import AlignedPair
+from align.version import __version__
 
 
-def tmx_bytes(pairs, src_lang: str, tgt_lang: str) -> bytes:
+def tmx_bytes(pairs: tuple[AlignedPair, ...], src_lang: str, tgt_lang: str) -> bytes:
     root = etree.Element("tmx", version="1.4")
     etree.SubElement(root, "header", {
         "creationtool": "align", "creationtoolversion": __version__, "segtype": "sentence",
@@ -35,10 +34,6 @@ def tmx_bytes(pairs, src_lang: str, tgt_lang: str) -> bytes:
                           doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
 
 
-def write_tmx(path: Path, pairs, src_lang: str, tgt_lang: str) -> None:
-    write_bytes_atomic(path, tmx_bytes(pairs, src_lang, tgt_lang))
-
-
 def _prop(tu, kind: str, value: str) -> None:
     etree.SubElement(tu, "prop", type=kind).text = _xml_safe(value)
 
@@ -46,3 +41,7 @@ def _prop(tu, kind: str, value: str) -> None:
 def _xml_safe(text: str) -> str:
     """Drop characters XML 1.0 forbids (control characters from PDF extraction)."""
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+register(Writer("corpus.tmx", "TMX 1.4b, one <tu> per link with both sides; score and flags as <prop>",
+                lambda context: tmx_bytes(context.result.pairs, context.src_lang, context.tgt_lang), format="tmx"))

@@ -1,0 +1,79 @@
+"""Outputs of located targets: no_source.tsv (English sentences with no Russian source),
+coverage.tsv (one row per passage found) and coverage.md (per English text, the share of
+sentences with a source and the Russian documents and lines it draws on)."""
+
+from __future__ import annotations
+
+from align.export.registry import ExportContext, Writer, register
+from align.model import AlignedPair, BuildResult, Passage
+
+
+def no_source_table(context: ExportContext) -> bytes:
+    result = context.result
+    lines = ["file\tsentence\tstart\tend\ttext"]
+    for doc in result.tgt_docs:
+        for j in result.unmatched.get(str(doc.path), ()):
+            s = doc.sentences[j]
+            lines.append(f"{doc.path}\t{j}\t{s.start}\t{s.end}\t{s.text.replace(chr(9), ' ')}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def coverage_tsv(context: ExportContext) -> bytes:
+    """One row per passage: English and Russian sentence ids and lines, and its score."""
+    lines = context.lines.of
+    rows = ["en_file\ten_sentences\ten_lines\tru_file\tru_sentences\tru_lines\tscore"]
+    for doc in context.result.tgt_docs:
+        for pair in (p for p in context.result.pairs if p.tgt is doc):
+            for ps in pair.passages or (_whole(pair),):
+                rows.append(f"{doc.path}\t{ps.en_start}-{ps.en_end - 1}\t{lines(doc, ps.en_start, ps.en_end - 1)}"
+                            f"\t{pair.src.path}\t{ps.ru_start}-{ps.ru_end - 1}"
+                            f"\t{lines(pair.src, ps.ru_start, ps.ru_end - 1)}\t{ps.score:.3f}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def coverage_markdown(context: ExportContext) -> bytes:
+    """Per English text: share of sentences with a source, Russian documents and lines."""
+    lines = context.lines.of
+    md = ["# Coverage: which Russian documents each English text draws on", "",
+          "| English file | sentences | with a source | share | Russian documents (lines) |",
+          "|---|---:|---:|---:|---|"]
+    for doc in context.result.tgt_docs:
+        located = [p for p in context.result.pairs if p.tgt is doc]
+        linked = {j for p in located for link in p.links if link.src for j in link.tgt}
+        sources = []
+        for pair in located:
+            spans = pair.passages or (_whole(pair),)
+            ranges = ", ".join(lines(pair.src, start, end - 1) for start, end in _merged_rows(spans))
+            sources.append(f"{pair.src.path} ({ranges})")
+        total = len(doc.sentences)
+        md.append(f"| {doc.path} | {total} | {len(linked)} | {len(linked) / total:.1%} | {'; '.join(sources) or '–'} |")
+    return ("\n".join(md) + "\n").encode()
+
+
+def _merged_rows(passages: tuple[Passage, ...]) -> list[tuple[int, int]]:
+    """Russian row ranges of the passages in document order, overlapping ones merged."""
+    merged: list[tuple[int, int]] = []
+    for p in sorted(passages, key=lambda p: p.ru_start):
+        if merged and p.ru_start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], p.ru_end))
+        else:
+            merged.append((p.ru_start, p.ru_end))
+    return merged
+
+
+def _whole(pair: AlignedPair) -> Passage:
+    """A parallel pair as one passage spanning both documents."""
+    return Passage(0, len(pair.tgt.sentences), 0, len(pair.src.sentences), 1.0)
+
+
+def _located(result: BuildResult) -> bool:
+    """Some target text was located in the collection (not paired by name)."""
+    return bool(result.unmatched)
+
+
+register(Writer("no_source.tsv", "English sentences for which no Russian source was found in the collection",
+                no_source_table, format="no_source"))
+register(Writer("coverage.md", "per English text located in the collection: share of sentences with a source, "
+                               "Russian documents and lines", coverage_markdown, _located))
+register(Writer("coverage.tsv", "one row per passage found: English and Russian sentence ids and lines, score",
+                coverage_tsv, _located))

@@ -1,0 +1,33 @@
+"""Line numbers (1-based, in the original file) of runs of sentences, shared by the
+writers that cite lines (review, coverage): each document's line breaks are found once."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from align.model import EmbeddedDocument
+
+
+class LineNumbers:
+    """Line ranges of runs of sentences, per document."""
+
+    def __init__(self) -> None:
+        self._breaks: dict[EmbeddedDocument, list[int]] = {}  # offsets of each document's line breaks
+
+    def span(self, doc: EmbeddedDocument, first: int, last: int) -> tuple[int, int]:
+        """First and last line that sentences ``first``..``last`` of ``doc`` occupy."""
+        if doc not in self._breaks:
+            self._breaks[doc] = [m.start() for m in re.finditer("\n", doc.document.raw)]
+        breaks = self._breaks[doc]
+        start, end = doc.sentences[first].start, doc.sentences[last].end
+        return bisect_right(breaks, start - 1) + 1, bisect_right(breaks, max(end - 1, start) - 1) + 1
+
+    def of(self, doc: EmbeddedDocument, first: int, last: int) -> str:
+        """``a-b``, the lines of sentences ``first``..``last`` (as in coverage.tsv)."""
+        return "{}-{}".format(*self.span(doc, first, last))
+
+    def words(self, doc: EmbeddedDocument, first: int, last: int) -> str:
+        """``line a`` or ``lines a-b``, for a reader."""
+        a, b = self.span(doc, first, last)
+        return f"line {a}" if a == b else f"lines {a}-{b}"

@@ -1,0 +1,88 @@
+"""The registry of writers: one `Writer` per output file, used by `build`, `locate` and
+`pair` alike. A writer renders bytes from an `ExportContext`; `write_outputs` puts the
+whole set in place at once (see `fileio.write_file_set`).
+
+Adding an output is one new module in ``align/export/`` that calls `register` (every
+module of the package is imported by ``align.export``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from align.errors import InputError
+from align.export.lines import LineNumbers
+from align.fileio import write_file_set
+from align.model import BuildResult
+
+
+@dataclass(frozen=True, eq=False)
+class ExportContext:
+    """What every writer may read: the result, the run record (settings, signature,
+    inputs) and the line numbers of sentences, found once per document and shared."""
+
+    result: BuildResult
+    run: dict[str, Any]
+    src_lang: str
+    tgt_lang: str
+    lines: LineNumbers = field(default_factory=LineNumbers)
+
+    @property
+    def signature(self) -> str:
+        return self.run["signature"]
+
+
+def _always(result: BuildResult) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output file: its name, what it holds, how it is rendered and when a run has it."""
+
+    name: str
+    description: str
+    render: Callable[[ExportContext], bytes]
+    applies: Callable[[BuildResult], bool] = _always
+    # A `pair --format` name that writes this file alone (None: only part of a folder).
+    format: str | None = None
+
+
+WRITERS: dict[str, Writer] = {}
+
+
+def register(writer: Writer) -> Writer:
+    """Add a writer; names are unique."""
+    if writer.name in WRITERS:
+        raise ValueError(f"a writer named {writer.name!r} is registered already")
+    WRITERS[writer.name] = writer
+    return writer
+
+
+def formats() -> dict[str, Writer]:
+    """Writers by their ``--format`` name."""
+    return {w.format: w for w in WRITERS.values() if w.format}
+
+
+def outputs_of(result: BuildResult, names: tuple[str, ...] = ()) -> list[Writer]:
+    """The writers a run has (``names``: only these, each checked)."""
+    unknown = [n for n in names if n not in WRITERS]
+    if unknown:
+        raise InputError(None, f"unknown output {unknown[0]!r} (known: {', '.join(WRITERS)})")
+    chosen = [WRITERS[n] for n in names] if names else list(WRITERS.values())
+    return [w for w in chosen if w.applies(result)]
+
+
+def render_all(context: ExportContext, writers: list[Writer]) -> dict[str, bytes]:
+    return {w.name: w.render(context) for w in writers}
+
+
+def write_outputs(folder: Path, context: ExportContext, writers: list[Writer]) -> list[str]:
+    """Render every output, then swap the whole set into ``folder`` (files of an earlier
+    run that this one does not write are gone; other files in the folder are kept).
+    Returns the names written."""
+    rendered = render_all(context, writers)
+    write_file_set(folder, rendered, owned=set(WRITERS))
+    return list(rendered)

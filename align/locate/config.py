@@ -1,0 +1,58 @@
+"""Settings of comparable-corpus search (one default for every collection)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LocateConfig:
+    candidates: int = 8
+    neighbours: int = 4
+    # Near-identical Russian rows (cosine above this) count once among the neighbours.
+    duplicate_cosine: float = 0.93
+    # Evidence weights, added to the margin: shared/contradicted numbers, shared names,
+    # length agreement (log2(1 + short/long) - 1, in [-1, 0]).
+    number_weight: float = 0.08
+    name_weight: float = 0.05
+    length_weight: float = 0.1
+    # A lone sentence counts as a rendering only with a high margin and cosine and
+    # enough words (short captions match anything).
+    single_margin: float = 1.36
+    single_cosine: float = 0.7
+    single_words: int = 5
+    # A lone quotation ("Trotsky wrote: “...”") claims to render something: its own
+    # search hit counts at a lower bar.
+    quote_margin: float = 1.25
+    quote_cosine: float = 0.6
+    # A lone sentence whose candidate lies inside (or within ``context`` rows of) a
+    # passage the text already renders counts at the run bar and this cosine: the
+    # text comes back to a document it quotes.
+    region_cosine: float = 0.6
+    # A run of two or more counts when its mean and best margins are high enough.
+    run_mean_margin: float = 1.18
+    run_best_margin: float = 1.3
+    # Margin above which a sentence inside a run counts (the run supports it).
+    run_margin: float = 1.06
+    # Reward for a pick that continues the previous one in the same document within
+    # max_forward rows; no penalty within skip_forward (abridged quotes), else a penalty.
+    continuity: float = 0.12
+    max_forward: int = 6
+    skip_forward: int = 40
+    max_backward: int = 1
+    # An accepted run grows by neighbouring sentences whose candidate, within
+    # skip_forward rows of its edge, has at least this margin.
+    extend_margin: float = 0.95
+    # Picks closer than this (English sentences) join one run.
+    merge_gap_en: int = 2
+    # Search rounds: each round masks the rows already found, to report every copy.
+    rounds: int = 3
+    # A later copy of an English passage must match within this cosine of the first.
+    copy_tolerance: float = 0.04
+    # Sentences of context added on each side of a passage before it is aligned.
+    context: int = 2
+    # Links at the edges of an aligned passage below this cosine are dropped as context.
+    edge_cosine: float = 0.45
+    # Collections with more rows than this are searched through a cached ANN index.
+    ann_threshold: int = 200_000
+    ann_probe: int = 32

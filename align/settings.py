@@ -1,0 +1,213 @@
+"""Every setting of a run in one frozen `Settings`, built once at the entry (the CLI or
+the Python API) and handed down; nothing below the entry reads the environment.
+
+Settings come from three layers, later ones winning: the dataclasses' own defaults, a
+TOML file (``--config``), explicit options (CLI flags, ``--set section.field=value``, or
+keyword arguments). An unknown key or a value of the wrong type is a clear error. The
+run signature (sacrebleu-style) records every setting in one line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from align.aligner import AlignConfig
+from align.cache import CacheFolder
+from align.errors import InputError
+from align.flags import FlagConfig
+from align.locate import LocateConfig
+from align.version import __version__
+
+BUILTIN_ENCODERS = ("use-m3", "e5-small", "use-m3+e5-small")
+# The config sections: a TOML table each, and a keyword argument of the Python API each.
+SECTIONS: dict[str, type] = {"align": AlignConfig, "locate": LocateConfig, "flags": FlagConfig}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run does. ``word_model`` "auto" is e5-small for the built-in encoders and the
+    sentence encoder's own token embeddings for any other sentence-transformers model."""
+
+    encoder: str = "use-m3"
+    word_model: str = "auto"
+    src_lang: str = "ru"
+    tgt_lang: str = "en"
+    presegmented: bool = False
+    align: AlignConfig = AlignConfig()
+    locate: LocateConfig = LocateConfig()
+    flags: FlagConfig = FlagConfig()
+    cache: CacheFolder = field(default_factory=lambda: CacheFolder(Path.home() / ".cache" / "align"))
+
+    @property
+    def word_model_id(self) -> str:
+        """The word model the flags use, with "auto" resolved."""
+        return resolve_word_model(self.word_model, self.encoder)
+
+    def record(self) -> dict[str, Any]:
+        """Every field as plain JSON values (configs as tables), for run.json."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if dataclasses.is_dataclass(value) and not isinstance(value, CacheFolder):
+                out[f.name] = dataclasses.asdict(value)
+            elif isinstance(value, CacheFolder):
+                out[f.name] = str(value.root)
+            else:
+                out[f.name] = value
+        return out
+
+    def signature(self) -> str:
+        """One line that tells two runs apart: version, encoders, languages, segmentation,
+        and each config section as "default" or a hash of its fields (run.json has them all)."""
+        parts = [f"align:{__version__}", f"enc:{self.encoder}", f"words:{self.word_model_id}",
+                 f"langs:{self.src_lang}-{self.tgt_lang}", f"seg:{'lines' if self.presegmented else 'split'}"]
+        for name, cls in SECTIONS.items():
+            value = getattr(self, name)
+            parts.append(f"{name}:{'default' if value == cls() else _digest(dataclasses.asdict(value))}")
+        return "|".join(parts)
+
+
+def resolve_word_model(word_model: str, encoder: str) -> str:
+    """"auto" → e5-small beside a built-in encoder, else the encoder itself (its token
+    embeddings); "encoder" → the encoder's name; anything else as given."""
+    if word_model == "auto":
+        return "e5-small" if encoder in BUILTIN_ENCODERS else encoder
+    if word_model == "encoder":
+        return encoder
+    return word_model
+
+
+def make_settings(base: Settings | None = None, *, config_file: Path | None = None,
+                  sets: Mapping[str, Any] | None = None, **options: Any) -> Settings:
+    """Settings from ``base`` (default: the defaults), then a TOML ``config_file``, then
+    ``sets`` (dotted keys such as ``"align.skip_penalty"``), then ``options``: top-level
+    fields, or a section (``align=``, ``locate=``, ``flags=``) as a config object or a
+    mapping of its fields. ``None`` options are ignored, so unset CLI flags change nothing."""
+    settings = base or Settings()
+    if config_file is not None:
+        settings = _apply(settings, _read_toml(config_file), str(config_file))
+    if sets:
+        settings = _apply(settings, _nest(sets), "--set")
+    given = {k: v for k, v in options.items() if v is not None}
+    for name in SECTIONS:
+        if isinstance(given.get(name), SECTIONS[name]):
+            settings = replace(settings, **{name: given.pop(name)})
+    return _apply(settings, given, "settings")
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``section.field=value`` → (key, value); the value is read as TOML (numbers, booleans,
+    quoted strings), else taken as a bare string."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise InputError(None, f"--set needs KEY=VALUE, got {text!r}")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key.strip(), value
+
+
+def known_keys() -> list[str]:
+    """Every settable key, dotted (``align.skip_penalty``), in declaration order."""
+    keys = [f.name for f in fields(Settings) if f.name not in SECTIONS and f.name != "cache"]
+    return keys + [f"{name}.{f.name}" for name, cls in SECTIONS.items() for f in fields(cls)]
+
+
+def defaults_toml() -> str:
+    """The default settings as a TOML file a user can edit and pass to ``--config``."""
+    settings = Settings()
+    lines = ["# align settings (defaults); pass with --config FILE"]
+    for f in fields(Settings):
+        if f.name not in SECTIONS and f.name != "cache":
+            lines.append(f"{f.name} = {_toml_value(getattr(settings, f.name))}")
+    for name in SECTIONS:
+        lines += ["", f"[{name}]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in dataclasses.asdict(getattr(settings, name)).items()]
+    return "\n".join(lines) + "\n"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "config file does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read config file ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, f"not valid TOML: {exc}") from None
+
+
+def _nest(sets: Mapping[str, Any]) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for key, value in sets.items():
+        section, dot, name = key.partition(".")
+        if dot:
+            nested.setdefault(section, {})[name] = value
+        else:
+            nested[key] = value
+    return nested
+
+
+def _apply(settings: Settings, data: Mapping[str, Any], source: str) -> Settings:
+    """``settings`` with ``data`` (top-level fields and section tables) applied; every key
+    and value type is checked against the dataclass field it sets."""
+    top = {f.name: f for f in fields(Settings) if f.name not in SECTIONS}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in SECTIONS:
+            if not isinstance(value, Mapping):
+                raise InputError(source, f"[{key}] must be a table of settings, got {value!r}")
+            changes[key] = _apply_section(getattr(settings, key), key, value, source)
+        elif key in top and key != "cache":
+            changes[key] = _checked(value, top[key].default, key, source)
+        elif key == "cache" or key == "cache_dir":
+            changes["cache"] = CacheFolder(Path(str(value)).expanduser())
+        else:
+            raise InputError(source, f"unknown setting {key!r} (known: {', '.join(known_keys())})")
+    return replace(settings, **changes)
+
+
+def _apply_section(config: Any, section: str, data: Mapping[str, Any], source: str) -> Any:
+    own = {f.name: f for f in fields(config)}
+    changes = {}
+    for key, value in data.items():
+        if key not in own:
+            known = ", ".join(f"{section}.{name}" for name in own)
+            raise InputError(source, f"unknown setting {section + '.' + key!r} (known: {known})")
+        changes[key] = _checked(value, getattr(type(config)(), key), f"{section}.{key}", source)
+    return replace(config, **changes)
+
+
+def _checked(value: Any, default: Any, key: str, source: str) -> Any:
+    """``value`` if it has the type of the field's default (an int where a float is due is
+    widened); a clear error otherwise."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = isinstance(value, bool) and isinstance(default, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float))
+        value = float(value) if ok else value
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise InputError(source, f"setting {key!r} must be {type(default).__name__}, got {value!r}")
+    return value
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
+
+
+def _digest(data: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]

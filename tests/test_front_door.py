@@ -1,0 +1,54 @@
+"""The front door without models: version, settings errors, the defaults, logging."""
+
+import tomllib
+
+from typer.testing import CliRunner
+
+import align
+from align.cli import app
+from align.version import __version__
+
+runner = CliRunner()
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"align {__version__}"
+    assert align.__version__ == __version__
+
+
+def test_config_prints_defaults_that_toml_reads():
+    result = runner.invoke(app, ["config"])
+    assert result.exit_code == 0
+    data = tomllib.loads(result.stdout)
+    assert data["encoder"] == "use-m3" and data["align"]["skip_penalty"] == 0.2
+
+
+def test_unknown_setting_is_one_line_and_exit_2(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    result = runner.invoke(app, ["build", str(ru), str(en), "-o", str(tmp_path / "out"), "--set", "align.skip=1"])
+    assert result.exit_code == 2 and "unknown setting 'align.skip'" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_missing_config_file_is_a_clear_error(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    missing = tmp_path / "nope.toml"
+    result = runner.invoke(app, ["build", str(ru), str(en), "--config", str(missing)])
+    assert result.exit_code == 2 and f"{missing}: config file does not exist" in " ".join(result.output.split())
+
+
+def test_unknown_pair_format_is_a_clear_error(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("One.\n")
+    result = runner.invoke(app, ["pair", str(a), str(a), "--src-lang", "en", "--tgt-lang", "en", "--format", "xml"])
+    assert result.exit_code == 2 and "unknown --format 'xml'" in result.output
+
+
+def test_python_api_has_real_signatures():
+    import inspect
+
+    assert set(align.__all__) >= {"align_pair", "build", "Settings", "__version__"}
+    params = inspect.signature(align.align_pair).parameters
+    assert {"src", "tgt", "src_lang", "tgt_lang", "model", "word_model", "align", "flags", "config"} <= set(params)
+    assert "kwargs" not in params and "args" not in params
