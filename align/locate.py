@@ -170,14 +170,12 @@ def build_ivf(vectors: np.ndarray, seed: int = 0):
     return index
 
 
-def make_search(vectors: np.ndarray, config: LocateConfig = LocateConfig(),
-                cache_dir: Path | None = None) -> ExactSearch | AnnSearch:
-    """Exact search for small collections, a cached ANN index past ``ann_threshold`` rows."""
+def make_search(vectors: np.ndarray, config: LocateConfig, cache_dir: Path) -> ExactSearch | AnnSearch:
+    """Exact search for small collections, a cached ANN index (in ``cache_dir / "index"``) past
+    ``ann_threshold`` rows."""
     if len(vectors) <= config.ann_threshold:
         return ExactSearch(vectors)
-    from align.embed import default_cache_dir
-
-    return AnnSearch(vectors, cache_dir or default_cache_dir(), config.ann_probe)
+    return AnnSearch(vectors, cache_dir, config.ann_probe)
 
 
 def _sorted(rows: np.ndarray, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

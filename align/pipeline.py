@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from align.aligner import AlignConfig, Embed, Side, align_vectors
+from align.cache import CacheFolder
 from align.doccache import cached_document
-from align.embed import Encoder, default_cache_dir
+from align.embed import Encoder
 from align.errors import InputError
 from align.flags import FlagConfig, flag_links
 from align.ingest import read_document, read_lines
@@ -89,16 +90,15 @@ def segment_document(document: Document, presegmented: bool = False) -> list[Sen
     return sentences
 
 
-def load_document(path: Path, lang: str, encoder: Encoder, presegmented: bool = False,
-                  cache_dir: Path | None = None) -> EmbeddedDocument:
+def load_document(path: Path, lang: str, encoder: Encoder, presegmented: bool = False, *,
+                  cache: CacheFolder) -> EmbeddedDocument:
     """Read, segment (both cached on disk by file content) and embed one file."""
 
     def read_and_segment() -> tuple[Document, list[Sentence]]:
         document = replace(read_lines(path), lang=lang) if presegmented else read_document(path, lang)
         return document, segment_document(document, presegmented)
 
-    document, sentences = cached_document(Path(path), f"{lang}|{presegmented}", cache_dir or default_cache_dir(),
-                                          read_and_segment)
+    document, sentences = cached_document(Path(path), f"{lang}|{presegmented}", cache, read_and_segment)
     return EmbeddedDocument(document, tuple(sentences), encoder.encode([s.text for s in sentences]), encoder.encode)
 
 
@@ -279,10 +279,10 @@ def _trim_merge(link: Link, src_vectors: np.ndarray, tgt_vectors: np.ndarray, mi
 
 
 def locate_all(targets: list[EmbeddedDocument], collection: list[EmbeddedDocument],
-               cache_dir: Path | None = None) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
+               cache: CacheFolder) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
     """Locate and align every target document in the collection (one shared search);
     also returns, per target file, the sentence ids left without a source."""
-    search = make_search(np.vstack([d.vectors for d in collection]), LocateConfig(), cache_dir)
+    search = make_search(np.vstack([d.vectors for d in collection]), LocateConfig(), cache.root)
     pairs: list[AlignedPair] = []
     unmatched: dict[str, tuple[int, ...]] = {}
     for doc in targets:
@@ -294,13 +294,13 @@ def locate_all(targets: list[EmbeddedDocument], collection: list[EmbeddedDocumen
 
 
 def build(src_dir: Path, tgt_dir: Path, encoder: Encoder, src_lang: str = "ru", tgt_lang: str = "en",
-          progress=None, cache_dir: Path | None = None) -> BuildResult:
+          progress=None, *, cache: CacheFolder) -> BuildResult:
     """Pair (manifest, equal stems) or locate, then align and flag every document."""
     src_files, tgt_files = list_input_files(src_dir), list_input_files(tgt_dir)
     manifest = read_manifest(src_dir, tgt_dir)
-    src_docs = {p: load_document(p, src_lang, encoder, cache_dir=cache_dir)
+    src_docs = {p: load_document(p, src_lang, encoder, cache=cache)
                 for p in _tracked(src_files, progress, "source")}
-    tgt_docs = {p: load_document(p, tgt_lang, encoder, cache_dir=cache_dir)
+    tgt_docs = {p: load_document(p, tgt_lang, encoder, cache=cache)
                 for p in _tracked(tgt_files, progress, "target")}
     pairs: list[AlignedPair] = []
     paired_targets = set()
@@ -311,7 +311,7 @@ def build(src_dir: Path, tgt_dir: Path, encoder: Encoder, src_lang: str = "ru", 
     unmatched: dict[str, tuple[int, ...]] = {}
     targets = [tgt_docs[p] for p in tgt_files if p not in paired_targets]
     if targets:
-        located, unmatched = locate_all(targets, list(src_docs.values()), cache_dir)
+        located, unmatched = locate_all(targets, list(src_docs.values()), cache)
         pairs.extend(located)
     return BuildResult(tuple(src_docs.values()), tuple(tgt_docs.values()), tuple(pairs), unmatched)
 
