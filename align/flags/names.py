@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 
+from align.cache import resolve_cache
 from align.flags.coverage import STOPWORDS
 from align.model import Flag
-from align.tokens import is_common_word
+from align.tokens import load_vocabulary
 from align.translit import compound_parts_rendered, compound_rendered, names_match
 
 WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -61,7 +63,8 @@ def name_flags(src: str, tgt: str) -> list[Flag]:
 
 def _rare(word: str) -> bool:
     """A word that is neither an abbreviation nor one piece of the encoder's vocabulary."""
-    return not word.isupper() and not is_common_word(word)
+    vocabulary = load_vocabulary(resolve_cache(None, os.environ))  # transitional, until name_flags takes one
+    return not word.isupper() and not vocabulary.is_common(word)
 
 
 def _unique(words: list[str]) -> list[str]:
