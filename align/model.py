@@ -5,6 +5,10 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+FlagKind = Literal["omission", "addition", "mistranslation", "number", "date", "name", "untranslated"]
+Severity = Literal["minor", "major", "critical"]
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,8 @@ class Sentence:
 class Flag:
     """A mismatch found on a link: what kind, how serious, and the evidence."""
 
-    kind: str  # omission | addition | mistranslation | number | date | name | untranslated
-    severity: str  # minor | major | critical
+    kind: FlagKind
+    severity: Severity
     evidence: str
     score: float = 1.0
 

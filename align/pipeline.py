@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from align.locate import (AnnSearch, ExactSearch, LocateConfig, Passage, evidenc
                           quotations, retrieve, with_quotations)
 from align.model import Document, Link, Sentence
 from align.segment import split_document
+from align.tokens import Words, is_common_word
+from align.wordcache import cached_word_vectors
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 
@@ -112,7 +115,25 @@ def align_documents(src: EmbeddedDocument, tgt: EmbeddedDocument,
     links = align_vectors(src.side(), tgt.side(), align_config, embed or src.encode, texts)
     if flag_config is None:
         return links
-    return flag_links(links, *texts, src.lang, tgt.lang, flag_config)
+    return flag_links(links, *texts, src.lang, tgt.lang, flag_config, _TodayWords(flag_config.token_layer),
+                      _TodayVocabulary())
+
+
+@dataclass(frozen=True)
+class _TodayWords:
+    """Bridge to flag_links' WordModel until tokens.load_word_model exists: today's cached e5-small words."""
+
+    layer: int
+
+    def words(self, texts: Sequence[str]) -> list[Words]:
+        return cached_word_vectors(texts, self.layer)
+
+
+class _TodayVocabulary:
+    """Bridge to flag_links' Vocabulary until tokens.load_vocabulary exists."""
+
+    def is_common(self, word: str) -> bool:
+        return is_common_word(word)
 
 
 def read_manifest(src_dir: Path, tgt_dir: Path) -> list[tuple[Path, Path]]:
@@ -206,7 +227,8 @@ def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument],
         src = collection[k]
         found.sort(key=lambda item: (item[0].en_start, item[0].ru_start))
         links = [link for _, passage_links in found for link in passage_links]
-        flagged = flag_links(links, [s.text for s in src.sentences], en_texts, src.lang, tgt.lang, flag_config)
+        flagged = flag_links(links, [s.text for s in src.sentences], en_texts, src.lang, tgt.lang, flag_config,
+                             _TodayWords(flag_config.token_layer), _TodayVocabulary())
         pairs.append(AlignedPair(src, tgt, tuple(flagged), "located", tuple(p for p, _ in found)))
     return pairs
 

@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from align.embed import load_encoder
-from align.flags import FlagConfig, flag_pair
-from align.flags.coverage import STOPWORDS, unmatched_words
+from align.flags import FlagConfig, flag_pair, pair_context
 from align.flags.names import name_candidates
+from align.flags.wordgaps import STOPWORDS, unmatched_words
 from align.tokens import best_matches, is_common_word, word_vectors
 from align.translit import names_match
 
@@ -73,6 +73,13 @@ REFERENCE_DISCREPANCIES = {
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 OTHER_NAMES = ["Petrov", "Ivanova", "Smirnov", "Novosibirsk", "Kazan", "Sokolov", "Yekaterinburg", "Morozov"]
+
+
+class Vocabulary:
+    """e5-small's vocabulary, as the name flags read it."""
+
+    def is_common(self, word: str) -> bool:
+        return is_common_word(word)
 
 
 @dataclass
@@ -186,6 +193,9 @@ def wmt_pairs(path: Path, limit: int, per_kind: int) -> list[Pair]:
 
 # ------------------------------------------------------------------ running the flagger
 
+VOCABULARY = Vocabulary()
+
+
 def run_flags(pairs: list[Pair], config: FlagConfig, baseline: list[int] | None = None) -> dict:
     """Flag every pair as one document (the score distribution comes from ``baseline``
     pairs); returns the word vectors of every text."""
@@ -199,10 +209,12 @@ def run_flags(pairs: list[Pair], config: FlagConfig, baseline: list[int] | None 
     vectors = dict(zip(texts, word_vectors(texts, config.token_layer))) if config.token_alignment else {}
     for pair, score in zip(pairs, scores):
         pair.score = float(score)
-        words = (vectors[pair.src], vectors[pair.tgt]) if vectors else None
-        pair.flags = flag_pair(pair.src, pair.tgt, "ru", "en", float(score), mean, std, config, words)
-        if words:
-            pair.omission_score = unmatched_words(words[0], words[1], "ru", config).score
+        src_words, tgt_words = (vectors[pair.src], vectors[pair.tgt]) if vectors else (None, None)
+        pair.flags = flag_pair(pair_context(src=pair.src, tgt=pair.tgt, src_lang="ru", tgt_lang="en", score=float(score),
+                                            mean=mean, std=std, config=config, src_words=src_words,
+                                            tgt_words=tgt_words, vocabulary=VOCABULARY))
+        if vectors:
+            pair.omission_score = unmatched_words(src_words, tgt_words, "ru", config).score
     return vectors
 
 
