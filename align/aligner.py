@@ -28,6 +28,7 @@ from itertools import pairwise
 import numpy as np
 
 from align.model import Link, Sentence
+from align.text import DIGITS_RE, LETTERS_RE, is_capitalised
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -143,13 +144,16 @@ def _inside_brackets(texts: Sequence[str], reach: int = 4) -> np.ndarray:
     return inside
 
 
-_ANCHOR_TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
+_ANCHOR_TOKEN = re.compile(f"{DIGITS_RE.pattern}|{LETTERS_RE.pattern}")
+_ANCHOR_DIGITS = 2  # a figure anchors from two digits ("3" is too common)
+_ANCHOR_LETTERS = 4  # a capitalised word from four letters ("The", "Am" are not names)
 
 
 def _anchor_tokens(text: str) -> set[str]:
-    """Tokens that count or name something: runs of 2+ digits, capitalised words of 4+ letters."""
-    return {t for t in _ANCHOR_TOKEN.findall(text) if len(t) >= (2 if t.isdigit() else 4)
-            and (t.isdigit() or t[0].isupper())}
+    """Tokens that count or name something: runs of 2+ digits, capitalised words of 4+ letters,
+    compared as written (between Cyrillic and Latin only figures and Latin-script names anchor)."""
+    return {t for t in _ANCHOR_TOKEN.findall(text)
+            if len(t) >= (_ANCHOR_DIGITS if t.isdigit() else _ANCHOR_LETTERS) and (t.isdigit() or is_capitalised(t))}
 
 
 def _local_unique(tokens: list[set[str]], window: int) -> list[set[str]]:

@@ -228,12 +228,11 @@ def cache_prune_command(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
 ) -> None:
     """Shrink the cache to a size: oldest read documents and indexes go first."""
-    from align.cache import cache_info, prune_cache, resolve_cache
+    from align.cache import prune_cache, resolve_cache
 
     try:
         cache = resolve_cache(cache_dir, os.environ)
-        prune_cache(cache, int(max_mb * 1_000_000))
-        info = cache_info(cache)
+        info = prune_cache(cache, int(max_mb * 1_000_000))
     except InputError as error:
         _fail(error)
     _print_cache_info(info, False)
@@ -244,28 +243,30 @@ def cache_clear_command(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
 ) -> None:
     """Empty the cache folder (models are rebuilt by `align models` or on first use)."""
-    from align.cache import cache_info, clear_cache, resolve_cache
+    from align.cache import clear_cache, resolve_cache
 
     try:
         cache = resolve_cache(cache_dir, os.environ)
-        clear_cache(cache)
-        info = cache_info(cache)
+        info = clear_cache(cache)
     except InputError as error:
         _fail(error)
     _print_cache_info(info, False)
 
 
 def _print_cache_info(info, as_json: bool) -> None:
-    record = info.record()
+    parts = {"embeddings and word vectors": info.embeddings_bytes, "documents": info.documents_bytes,
+             "models": info.models_bytes, "index": info.index_bytes, "total": info.total_bytes}
     if as_json:
-        typer.echo(json.dumps(record, indent=2))
+        typer.echo(json.dumps({"root": str(info.root), "bytes": parts, "embedding_rows": info.embedding_rows,
+                               "word_vector_rows": info.word_vector_rows}, indent=2))
         return
-    table = Table(title=f"Cache {record['root']}")
+    table = Table(title=f"Cache {info.root}")
     table.add_column("part")
     table.add_column("MB", justify="right")
-    for part, size in record["bytes"].items():
+    for part, size in parts.items():
         table.add_row(part, f"{size / 1e6:.1f}")
     console.print(table)
+    console.print(f"{info.embedding_rows} embeddings, {info.word_vector_rows} word-vector rows", highlight=False)
 
 
 def _check_output(output: Path, inputs: list[Path]) -> None:

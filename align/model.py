@@ -9,6 +9,9 @@ from typing import Literal
 
 import numpy as np
 
+FlagKind = Literal["omission", "addition", "mistranslation", "number", "date", "name", "untranslated"]
+Severity = Literal["minor", "major", "critical"]
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -77,8 +80,8 @@ class Sentence:
 class Flag:
     """A mismatch found on a link: what kind, how serious, and the evidence."""
 
-    kind: str  # omission | addition | mistranslation | number | date | name | untranslated
-    severity: str  # minor | major | critical
+    kind: FlagKind
+    severity: Severity
     evidence: str
     score: float = 1.0
 

@@ -1,6 +1,6 @@
 """Transliteration-aware matching of Russian and English proper names.
 
-Russian is romanised (GOST/BGN-like), then both sides are reduced to a spelling
+Russian is romanised (``align.text.romanise``), then both sides are reduced to a spelling
 *skeleton* that merges the usual English variants (``-sky``/``-skiy``, ``ie``/``e``,
 ``kh``/``h``, ``x``/``ks``, double letters), so ``Троцкому`` ↔ ``Trotsky`` and
 ``Зиновьева`` ↔ ``Zinoviev`` compare equal up to a case ending.
@@ -13,10 +13,8 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-_RU_LATIN = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
-     "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+from align.text import RU_LATIN, romanise
+
 # Nominal and adjectival case endings, longest first (applied once, to stems of 4+ letters).
 _RU_ENDINGS = sorted("""ами ями ого его ому ему ыми ими ой ей ий ый ая яя ое ее ую юю ых их ым им ом ем ов ев ёв
 ам ям ах ях а я у ю е ы и о ь""".split(), key=len, reverse=True)  # noqa: SIM905
@@ -82,11 +80,6 @@ def ru_stem(word: str) -> str:
 _VARIANTS = ({"х": "ks"}, {"г": "h"}, {"ц": "c"}, {"э": "a", "з": "s", "й": ""}, {"ф": "th"})
 
 
-def romanise(word: str) -> str:
-    """Russian letters to Latin (other characters kept)."""
-    return "".join(_RU_LATIN.get(ch, ch) for ch in word.lower())
-
-
 def romanisations(stem: str) -> list[str]:
     """The standard romanisation of a stem and its variants, also without an adjective ``-ск``
     (Московский ↔ Moscow)."""
@@ -97,7 +90,7 @@ def romanisations(stem: str) -> list[str]:
     out = []
     for s in stems:
         out.append(romanise(s))
-        out += ["".join(v.get(ch, _RU_LATIN.get(ch, ch)) for ch in s) for v in _VARIANTS if any(ch in s for ch in v)]
+        out += ["".join(v.get(ch, RU_LATIN.get(ch, ch)) for ch in s) for v in _VARIANTS if any(ch in s for ch in v)]
     return out
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import re
 import time
@@ -31,11 +32,12 @@ from sklearn.metrics import roc_auc_score
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from align.cache import resolve_cache
 from align.embed import load_encoder
-from align.flags import FlagConfig, flag_pair
-from align.flags.coverage import STOPWORDS, unmatched_words
+from align.flags import FlagConfig, flag_pair, pair_context
 from align.flags.names import name_candidates
-from align.tokens import best_matches, is_common_word, word_vectors
+from align.flags.wordgaps import STOPWORDS, unmatched_words
+from align.tokens import E5Words, best_matches, load_vocabulary
 from align.translit import names_match
 
 DATA = ROOT.parent / "shared" / "data"
@@ -98,7 +100,7 @@ def perturb(kind: str, src: str, tgt: str, other: str, rng: random.Random) -> st
         i = rng.choice(long)
         return _tidy(" ".join(parts[:i] + parts[i + 1:]))
     if kind in ("delete_name", "replace_name"):
-        rare = [r for r in name_candidates(src) if not r.isupper() and not is_common_word(r)]
+        rare = [r for r in name_candidates(src) if not r.isupper() and not VOCABULARY.is_common(r)]
         names = [w for w in name_candidates(tgt) if any(names_match(r, w) for r in rare)]
         if not names:
             return None
@@ -184,23 +186,29 @@ def wmt_pairs(path: Path, limit: int, per_kind: int) -> list[Pair]:
 
 # ------------------------------------------------------------------ running the flagger
 
+CACHE = resolve_cache(None, os.environ)
+VOCABULARY = load_vocabulary(CACHE)
+
+
 def run_flags(pairs: list[Pair], config: FlagConfig, baseline: list[int] | None = None) -> dict:
     """Flag every pair as one document (the score distribution comes from ``baseline``
     pairs); returns the word vectors of every text."""
-    encoder = load_encoder("use-m3", progress=False)
+    encoder = load_encoder("use-m3", CACHE, progress=False)
     src_v = encoder.encode([p.src for p in pairs])
     tgt_v = encoder.encode([p.tgt for p in pairs])
     scores = np.sum(src_v * tgt_v, axis=1)
     base = scores[baseline] if baseline is not None else scores
     mean, std = float(np.mean(base)), float(np.std(base))
     texts = sorted({p.src for p in pairs} | {p.tgt for p in pairs})
-    vectors = dict(zip(texts, word_vectors(texts, config.token_layer))) if config.token_alignment else {}
+    vectors = dict(zip(texts, E5Words(CACHE.e5_model, config.token_layer).words(texts))) if config.token_alignment else {}
     for pair, score in zip(pairs, scores):
         pair.score = float(score)
-        words = (vectors[pair.src], vectors[pair.tgt]) if vectors else None
-        pair.flags = flag_pair(pair.src, pair.tgt, "ru", "en", float(score), mean, std, config, words)
-        if words:
-            pair.omission_score = unmatched_words(words[0], words[1], "ru", config).score
+        src_words, tgt_words = (vectors[pair.src], vectors[pair.tgt]) if vectors else (None, None)
+        pair.flags = flag_pair(pair_context(src=pair.src, tgt=pair.tgt, src_lang="ru", tgt_lang="en", score=float(score),
+                                            mean=mean, std=std, config=config, src_words=src_words,
+                                            tgt_words=tgt_words, vocabulary=VOCABULARY))
+        if vectors:
+            pair.omission_score = unmatched_words(src_words, tgt_words, "ru", config).score
     return vectors
 
 

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from align.locate import (AnnSearch, ExactSearch, LocateConfig, evidence, find_passages, make_search, names, numbers,
-                          quotations, retrieve, with_quotations)
+from align.locate import (AnnSearch, ExactSearch, LocateConfig, evidence, find_passages, make_search, quotations,
+                          retrieve, with_quotations)
+from align.text import figures, name_keys
 
 
 def _unit(rng, n, dim=96):
@@ -145,8 +146,8 @@ def test_numbers_names_and_length_adjust_scores():
     ru = ["18 января 1929 г. Троцкий был выслан из СССР решением ОГПУ.", "В 1931 г. было много дождей и снега."]
     bonus = evidence(en, ru.__getitem__, np.array([[0, 1]]))
     assert bonus[0, 0] > 0 > bonus[0, 1]
-    assert names(en[0]) & names(ru[0]) == {"trot", "ogpu"}
-    assert numbers("1,000 и 2 000 300") == {"1000", "2", "000", "300"}
+    assert name_keys(en[0]) & name_keys(ru[0]) == {"trot", "ogpu"}
+    assert figures("1,000 и 2 000 300") == {"1000", "2", "000", "300"}
 
 
 def test_ann_index_agrees_with_exact_search_and_is_cached(tmp_path):

@@ -1,50 +1,44 @@
-"""Mismatch flags: one small detector per kind, run on every link of an aligned document.
+"""Mismatch flags: a registry of small detectors, run on every link of an aligned document.
 
 Kinds: omission / addition (whole sentences and words without counterpart),
 mistranslation (similarity far below the document's own, negation on one side,
-opposite direction of change), number / date, name, untranslated.
+opposite direction of change), number / date, name, untranslated. Each detector says
+which language pairs it applies to (``align.flags.registry``).
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
 
 import numpy as np
 
-from align.cache import resolve_cache
-from align.flags.config import DEFAULT_CONFIG, FlagConfig
-from align.flags.coverage import (
-    expanded_abbreviation,
-    partial_flags,
-    unmatched_words,
-    whole_flags,
-)
-from align.flags.language import untranslated_flags
-from align.flags.meaning import direction_flags, negation_flags, similarity_flags
-from align.flags.names import name_flags
-from align.flags.numbers import number_flags, numbers_in
+from align.flags.config import FlagConfig
+from align.flags.context import Detector, PairContext, Vocabulary, WordModel, pair_context
+from align.flags.coverage import whole_flags
+from align.flags.registry import DETECTORS
 from align.model import Flag, Link
-from align.tokens import E5Words
-from align.wordcache import CachedWordModel
+from align.tokens import Words
 
-__all__ = ["FlagConfig", "flag_links", "flag_pair", "number_flags", "numbers_in"]
+__all__ = ["DETECTORS", "Detector", "FlagConfig", "PairContext", "Vocabulary", "WordModel", "flag_links", "flag_pair",
+           "pair_context"]
 
 
-def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str],
-               src_lang: str, tgt_lang: str, config: FlagConfig = DEFAULT_CONFIG) -> list[Link]:
-    """Attach flags to every link of one aligned document pair."""
+def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str], src_lang: str, tgt_lang: str,
+               config: FlagConfig, words: WordModel | None, vocabulary: Vocabulary | None, *,
+               detectors: Sequence[Detector] = DETECTORS) -> list[Link]:
+    """Attach flags to every link of one aligned document pair. ``words`` (None, or
+    ``config.token_alignment`` off: no word alignment) gives the word vectors of linked pairs;
+    ``vocabulary`` tells the name detector which words are common."""
     full = [link.score for link in links if link.src and link.tgt]
     # Too few links for a distribution: only the absolute floors apply.
     mean, std = (float(np.mean(full)), float(np.std(full)) or 1.0) if len(full) >= config.min_links else (0.0, np.inf)
     pairs = [(" ".join(src_texts[i] for i in link.src), " ".join(tgt_texts[j] for j in link.tgt)) for link in links]
     linked = [k for k, link in enumerate(links) if link.src and link.tgt]
-    words: dict[int, tuple] = {}
-    if config.token_alignment and linked:
-        cache = resolve_cache(None, os.environ)  # transitional, until flag_links takes a WordModel
-        model = CachedWordModel(E5Words(cache.e5_model, config.token_layer), cache.embeddings)
-        src_words = model.words([pairs[k][0] for k in linked])
-        tgt_words = model.words([pairs[k][1] for k in linked])
-        words = {k: (s, t) for k, s, t in zip(linked, src_words, tgt_words)}
+    vectors: dict[int, tuple[Words, Words]] = {}
+    if words is not None and config.token_alignment and linked:
+        src_words = words.words([pairs[k][0] for k in linked])
+        tgt_words = words.words([pairs[k][1] for k in linked])
+        vectors = {k: (s, t) for k, s, t in zip(linked, src_words, tgt_words)}
     flagged = []
     for k, link in enumerate(links):
         src, tgt = pairs[k]
@@ -53,33 +47,24 @@ def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str],
         elif not link.src:
             flags = whole_flags(tgt, "addition", config)
         else:
-            flags = flag_pair(src, tgt, src_lang, tgt_lang, link.score, mean, std, config, words.get(k))
+            side_words = vectors.get(k, (None, None))
+            pair = pair_context(src=src, tgt=tgt, src_lang=src_lang, tgt_lang=tgt_lang, score=link.score, mean=mean,
+                                std=std, config=config, src_words=side_words[0], tgt_words=side_words[1],
+                                vocabulary=vocabulary)
+            flags = flag_pair(pair, detectors=detectors)
         flagged.append(Link(link.src, link.tgt, link.score, tuple(flags)))
     return flagged
 
 
-def flag_pair(src: str, tgt: str, src_lang: str, tgt_lang: str, score: float, mean: float, std: float,
-              config: FlagConfig, words: tuple | None = None) -> list[Flag]:
-    """Every detector on one linked pair; ``words`` are the two sides' word vectors if computed."""
-    ru, en = (src, tgt) if src_lang == "ru" else (tgt, src)
-    if tgt_lang == "en" and src_lang == "ru":
-        untranslated = untranslated_flags(src, tgt, config.untranslated_share)
-        if untranslated and untranslated[0].severity == "critical":
-            return untranslated
-    else:
-        untranslated = []
-    coverage = None
-    partial = []
-    if words is not None:
-        omitted = unmatched_words(words[0], words[1], src_lang, config)
-        added = unmatched_words(words[1], words[0], tgt_lang, config)
-        coverage = (omitted.coverage + added.coverage) / 2
-        expands = expanded_abbreviation(added, src) if (src_lang, tgt_lang) == ("ru", "en") else None
-        partial = partial_flags(omitted, "omission", config) + partial_flags(added, "addition", config, expands)
-    flags = [*untranslated, *similarity_flags(score, mean, std, config, coverage), *partial]
-    if config.negation:
-        flags += negation_flags(ru, en) + direction_flags(ru, en)
-    flags += number_flags(src, tgt, src_lang, tgt_lang)
-    if config.names:
-        flags += name_flags(ru, en)
+def flag_pair(pair: PairContext, *, detectors: Sequence[Detector] = DETECTORS) -> list[Flag]:
+    """The detectors that apply to the pair's languages, in order; a critical flag from a
+    decisive one (untranslated, which runs first) ends the checks."""
+    flags: list[Flag] = []
+    for detector in detectors:
+        if not detector.applies(pair.src_lang, pair.tgt_lang):
+            continue
+        found = detector.detect(pair)
+        if detector.decisive and any(f.severity == "critical" for f in found):
+            return [*flags, *found]
+        flags += found
     return flags

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from align.flags.config import FlagConfig
+from align.flags.context import RU_EN, Detector, PairContext
 from align.model import Flag
 
 RU_NEGATION = re.compile(r"\b(?:не|нет|ни|никогда|никто|ничего|ничто|нигде|никак|никакой|никакого|никакие|"
@@ -41,19 +42,20 @@ def similarity_flags(score: float, mean: float, std: float, config: FlagConfig,
     evidence = f"similarity {score:.2f}, document mean {mean:.2f} (z = {z:.1f})"
     if coverage is not None:
         evidence += f", word coverage {coverage:.2f}"
-    risk = round(min(1.0, max(0.0, -z / 4)), 3)
+    risk = round(min(1.0, max(0.0, -z / config.mistranslation_risk_z)), 3)
     confirmed = coverage is None or coverage <= config.mistranslation_coverage_major
     if score < config.mistranslation_cosine_critical:
-        return [Flag("mistranslation", "critical", evidence, max(risk, 0.9))]
+        return [Flag("mistranslation", "critical", evidence, max(risk, config.mistranslation_critical_score))]
     if (z <= config.mistranslation_z_major and confirmed) or score < config.mistranslation_cosine_major:
-        return [Flag("mistranslation", "major", evidence, max(risk, 0.6))]
+        return [Flag("mistranslation", "major", evidence, max(risk, config.mistranslation_major_score))]
     if z <= config.mistranslation_z_minor:
         return [Flag("mistranslation", "minor", evidence, risk)]
     return []
 
 
-def negation_flags(src: str, tgt: str) -> list[Flag]:
-    """Negation on one side only. Minor: translators often turn «не мог не» into "had to"."""
+def negation_flags(src: str, tgt: str, config: FlagConfig) -> list[Flag]:
+    """Negation on one side only (``src`` Russian, ``tgt`` English). Minor: translators often
+    turn «не мог не» into "had to"."""
     ru = RU_NEGATION.findall(RU_NOT_NEGATION.sub(" ", src))
     en = EN_NEGATION.findall(EN_NOT_NEGATION.sub(" ", tgt))
     if bool(ru) == bool(en):
@@ -61,14 +63,33 @@ def negation_flags(src: str, tgt: str) -> list[Flag]:
     if (ru and EN_NEG_PREFIX.search(tgt)) or (en and RU_NEG_PREFIX.search(src)):
         return []
     evidence = f"{', '.join(ru) or '–'} ↔ {', '.join(en) or '–'} (negation on one side only)"
-    return [Flag("mistranslation", "minor", evidence, 0.5)]
+    return [Flag("mistranslation", "minor", evidence, config.negation_score)]
 
 
-def direction_flags(src: str, tgt: str) -> list[Flag]:
-    """Opposite directions of change: «вырос» ↔ "fell"."""
+def direction_flags(src: str, tgt: str, config: FlagConfig) -> list[Flag]:
+    """Opposite directions of change (``src`` Russian, ``tgt`` English): «вырос» ↔ "fell"."""
     ru_up, ru_down = RU_UP.findall(src), RU_DOWN.findall(src)
     en_up, en_down = EN_UP.findall(tgt), EN_DOWN.findall(tgt)
     for ru, en, ru_other, en_other in ((ru_up, en_down, ru_down, en_up), (ru_down, en_up, ru_up, en_down)):
         if ru and en and not ru_other and not en_other:
-            return [Flag("mistranslation", "major", f"{', '.join(ru)} ↔ {', '.join(en)} (opposite direction)", 0.8)]
+            return [Flag("mistranslation", "major", f"{', '.join(ru)} ↔ {', '.join(en)} (opposite direction)",
+                         config.direction_score)]
     return []
+
+
+def _similarity(pair: PairContext) -> list[Flag]:
+    coverage = pair.gaps.coverage if pair.gaps is not None else None
+    return similarity_flags(pair.score, pair.mean, pair.std, pair.config, coverage)
+
+
+def _negation(pair: PairContext) -> list[Flag]:
+    return negation_flags(*pair.ru_en, pair.config) if pair.config.negation else []
+
+
+def _direction(pair: PairContext) -> list[Flag]:
+    return direction_flags(*pair.ru_en, pair.config) if pair.config.negation else []
+
+
+SIMILARITY = Detector("similarity", frozenset({"mistranslation"}), None, _similarity)
+NEGATION = Detector("negation", frozenset({"mistranslation"}), RU_EN, _negation)
+DIRECTION = Detector("direction", frozenset({"mistranslation"}), RU_EN, _direction)

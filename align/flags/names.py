@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 
-from align.cache import resolve_cache
-from align.flags.coverage import STOPWORDS
+from align.flags.config import FlagConfig
+from align.flags.context import RU_EN, Detector, PairContext, Vocabulary
+from align.flags.wordgaps import STOPWORDS
 from align.model import Flag
-from align.tokens import load_vocabulary
+from align.text import WORD_RE, is_capitalised
 from align.translit import compound_parts_rendered, compound_rendered, names_match
 
-WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s*|[«\"“(—–-]\s*)$")
 # Capitalised English words that are not names of people or places.
 # A capitalised adjective before a lower-case word heads an institution's or region's name
@@ -28,7 +27,7 @@ def name_candidates(text: str, skip_adjective_heads: bool = False) -> list[str]:
     found = []
     for match in WORD_RE.finditer(text):
         word = match.group()
-        if not word[0].isupper() or _SENTENCE_START.search(text[: match.start()]):
+        if not is_capitalised(word) or _SENTENCE_START.search(text[: match.start()]):
             continue
         if word.lower() in EN_NOT_NAMES or word.lower() in STOPWORDS["en"] or len(word) < 2:
             continue
@@ -38,14 +37,15 @@ def name_candidates(text: str, skip_adjective_heads: bool = False) -> list[str]:
     return found
 
 
-def name_flags(src: str, tgt: str) -> list[Flag]:
+def name_flags(src: str, tgt: str, vocabulary: Vocabulary | None, config: FlagConfig) -> list[Flag]:
     """Russian names (``src``) with no English rendering in ``tgt`` and the converse.
 
     A Russian name may be matched by any English word and vice versa (``советский``
     ↔ ``Soviet``). A rare Russian name left out or replaced is major. Minor are:
-    abbreviations, common words and capitalised adjectives heading a lower-case phrase
-    (institutions and regions: ``Государственный суд`` ↔ ``State Court``, «Пензенской
-    области» ↔ "Penza Region"), and English-only names (translators add first names)."""
+    abbreviations, common words (in ``vocabulary``; without one, no word is common) and
+    capitalised adjectives heading a lower-case phrase (institutions and regions:
+    ``Государственный суд`` ↔ ``State Court``, «Пензенской области» ↔ "Penza Region"),
+    and English-only names (translators add first names)."""
     ru_words = WORD_RE.findall(src)
     en_words = WORD_RE.findall(tgt)
     ru_only = _unique([w for w in name_candidates(src)
@@ -56,16 +56,25 @@ def name_flags(src: str, tgt: str) -> list[Flag]:
         return []
     evidence = f"{', '.join(ru_only) or '–'} ↔ {', '.join(en_only) or '–'}"
     heads = set(ru_only) - set(name_candidates(src, skip_adjective_heads=True))
-    if any(_rare(w) and w not in heads for w in ru_only):
-        return [Flag("name", "major", evidence, 0.9 if any(_rare(e) for e in en_only) else 0.7)]
-    return [Flag("name", "minor", evidence, 0.5 if ru_only else 0.3)]
+    if any(_rare(w, vocabulary) and w not in heads for w in ru_only):
+        replaced = any(_rare(e, vocabulary) for e in en_only)
+        return [Flag("name", "major", evidence,
+                     config.name_major_replaced_score if replaced else config.name_major_missing_score)]
+    return [Flag("name", "minor", evidence,
+                 config.name_minor_russian_score if ru_only else config.name_minor_english_score)]
 
 
-def _rare(word: str) -> bool:
-    """A word that is neither an abbreviation nor one piece of the encoder's vocabulary."""
-    vocabulary = load_vocabulary(resolve_cache(None, os.environ))  # transitional, until name_flags takes one
-    return not word.isupper() and not vocabulary.is_common(word)
+def _rare(word: str, vocabulary: Vocabulary | None) -> bool:
+    """A word that is neither an abbreviation nor a common word of the vocabulary."""
+    return not word.isupper() and not (vocabulary is not None and vocabulary.is_common(word))
 
 
 def _unique(words: list[str]) -> list[str]:
     return list(dict.fromkeys(words))
+
+
+def _names(pair: PairContext) -> list[Flag]:
+    return name_flags(*pair.ru_en, pair.vocabulary, pair.config) if pair.config.names else []
+
+
+NAMES = Detector("names", frozenset({"name"}), RU_EN, _names)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from align.flags.config import FlagConfig
+from align.flags.context import RU_EN, Detector, PairContext
 from align.model import Flag
 
 RU_MONTHS = {
@@ -202,8 +204,9 @@ def _is_month(word: str, lang: str) -> bool:
     return word.lower() in EN_MONTHS or (lang == "ru" and bool(RU_MONTH_RE.fullmatch(word)))
 
 
-def number_flags(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Flag]:
-    """Figures, years and months present on one side only.
+def number_flags(src: str, tgt: str, src_lang: str, tgt_lang: str, config: FlagConfig) -> list[Flag]:
+    """Figures, years and months present on one side only (any language pair; number words,
+    Russian months and «сутки» ↔ "24 hours" are read in Russian and English only).
 
     A number word (``три``) matches the same figure or word on the other side; number
     words or scale words (``тыс.``, ``million``) left over are only minor, a lone "one"
@@ -214,7 +217,7 @@ def number_flags(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Flag]
     only_src = _cancel_words(in_src - in_tgt, in_tgt)
     only_tgt = _cancel_words(in_tgt - in_src, in_src)
     ru, en = (src, tgt) if src_lang == "ru" else (tgt, src)
-    if RU_DAY_RE.search(ru) and EN_24_HOURS_RE.search(en):
+    if (src_lang, tgt_lang) in RU_EN and RU_DAY_RE.search(ru) and EN_24_HOURS_RE.search(en):
         for only in (only_src, only_tgt):
             only.pop("24", None)
             only.pop("word:24", None)
@@ -234,10 +237,18 @@ def number_flags(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Flag]
         strong = [k for k, lang in [*((k, src_lang) for k in left_src), *((k, tgt_lang) for k in left_tgt)]
                   if not k.startswith("word:") and not (k == "1" and lang == "en")]
         if not strong:
-            flags.append(Flag(kind, "minor", evidence, 0.4))
+            flags.append(Flag(kind, "minor", evidence, config.number_minor_score))
         else:
-            flags.append(Flag(kind, "major", evidence, 1.0 if left_src and left_tgt else 0.8))
+            score = config.number_changed_score if left_src and left_tgt else config.number_major_score
+            flags.append(Flag(kind, "major", evidence, score))
     return flags
+
+
+def _numbers(pair: PairContext) -> list[Flag]:
+    return number_flags(pair.src, pair.tgt, pair.src_lang, pair.tgt_lang, pair.config)
+
+
+NUMBERS = Detector("numbers", frozenset({"number", "date"}), None, _numbers)
 
 
 def _is_date(key: str, days: set[str]) -> bool:

@@ -15,10 +15,10 @@
 
 from align.locate.aligning import locate_all, locate_and_align, trim_edges
 from align.locate.config import LocateConfig
-from align.locate.evidence import evidence, names, numbers, quotations, with_quotations
+from align.locate.evidence import evidence, quotations, with_quotations
 from align.locate.passages import find_passages, merge_overlapping
 from align.locate.search import AnnSearch, Candidates, ExactSearch, Search, build_ivf, make_search, retrieve
 
 __all__ = ["AnnSearch", "Candidates", "ExactSearch", "LocateConfig", "Search", "build_ivf", "evidence",
-           "find_passages", "locate_all", "locate_and_align", "make_search", "merge_overlapping", "names",
-           "numbers", "quotations", "retrieve", "trim_edges", "with_quotations"]
+           "find_passages", "locate_all", "locate_and_align", "make_search", "merge_overlapping",
+           "quotations", "retrieve", "trim_edges", "with_quotations"]

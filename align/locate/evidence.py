@@ -3,12 +3,11 @@ length agreement that adjust each candidate's score."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from align.locate.config import LocateConfig
 from align.locate.search import Candidates
+from align.text import figures, name_keys
 
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"', "„": "“"}
@@ -66,40 +65,18 @@ def with_quotations(cands: Candidates, score: np.ndarray, quote_cands: Candidate
     return Candidates(rows, cosine, margin, cands.typical_neighbour, quoted), best
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_WORD = re.compile(r"[^\W\d_]+")
-_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
-                      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
-
-
-def numbers(text: str) -> frozenset[str]:
-    """Figures of a sentence, thousands separators and decimal marks ignored."""
-    return frozenset(n.replace(",", "").replace(".", "") for n in _NUMBER.findall(text.replace("\u00a0", "")))
-
-
-def names(text: str) -> frozenset[str]:
-    """Capitalised words (not the first) as 4-letter Latin keys, Cyrillic transliterated."""
-    words = _WORD.findall(text)[1:]
-    keys = set()
-    for word in words:
-        if len(word) >= 4 and word[0].isupper():
-            latin = "".join(_CYRILLIC.get(c, c) for c in word.lower())
-            keys.add(latin.replace("y", "i").replace("j", "i")[:4])
-    return frozenset(keys)
-
-
 def evidence(en_texts: list[str], ru_text, rows: np.ndarray, config: LocateConfig = LocateConfig()) -> np.ndarray:
-    """Score adjustment per candidate from numbers, names and length (``ru_text(row)`` -> str)."""
+    """Score adjustment per candidate from figures, names and length (``ru_text(row)`` -> str);
+    the figures and name keys are `align.text`'s."""
     bonus = np.zeros(rows.shape)
     for j, text in enumerate(en_texts):
-        en_num, en_names, en_len = numbers(text), names(text), max(len(text), 1)
+        en_num, en_names, en_len = figures(text), name_keys(text), max(len(text), 1)
         for c, row in enumerate(rows[j]):
             other = ru_text(int(row))
-            ru_num = numbers(other)
+            ru_num = figures(other)
             if en_num and ru_num:
                 bonus[j, c] += config.number_weight * (1 if en_num & ru_num else -1)
-            if en_names & names(other):
+            if en_names & name_keys(other):
                 bonus[j, c] += config.name_weight
             short, long_ = sorted((en_len, max(len(other), 1)))
             bonus[j, c] += config.length_weight * (np.log2(1 + short / long_) - 1)
