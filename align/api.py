@@ -15,7 +15,9 @@ from align.components import load_components
 from align.flags import FlagConfig
 from align.locate import LocateConfig, locate_all
 from align.model import AlignedPair, BuildResult
-from align.pipeline import Progress, align_pair as align_pair_files, build as run_build, list_input_files, load_document
+from align.pipeline import Progress, flag_pair, list_input_files, load_document
+from align.pipeline import align_pair as align_pair_files
+from align.pipeline import build as run_build
 from align.settings import Settings, make_settings
 
 Section = Mapping[str, Any] | None
@@ -42,15 +44,17 @@ def align_files(src: Path, tgt: Path, settings: Settings, *, with_flags: bool = 
 
 
 def build_corpus(src_dir: Path, tgt_dir: Path, settings: Settings, progress: Progress | None = None) -> BuildResult:
-    """Align every document of two folders with ``settings`` (the CLI's ``build``)."""
-    return run_build(Path(src_dir), Path(tgt_dir), settings, load_components(settings), progress)
+    """Align every document of two folders with ``settings`` (the CLI's ``build``); with a
+    ``progress`` callback, long embedding runs show a bar too."""
+    components = load_components(settings, progress=progress is not None)
+    return run_build(Path(src_dir), Path(tgt_dir), settings, components, progress)
 
 
-def locate_texts(en_files: list[Path], ru_files: list[Path], settings: Settings) -> BuildResult:
-    """Locate every English text in the Russian collection, align and flag (the CLI's ``locate``)."""
-    from align.pipeline import flag_pair
-
-    components = load_components(settings)
+def locate_texts(en_files: list[Path], ru_files: list[Path], settings: Settings, *,
+                 progress: bool = False) -> BuildResult:
+    """Locate every English text in the Russian collection, align and flag (the CLI's
+    ``locate``); ``progress`` shows a bar on long embedding runs."""
+    components = load_components(settings, progress=progress)
     encoder = components.encoder
     collection = [load_document(Path(p), settings.src_lang, encoder, settings.cache, settings.presegmented)
                   for p in ru_files]

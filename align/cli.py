@@ -52,9 +52,18 @@ def main(
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Debug messages."),
 ) -> None:
     """Align Russian originals with English renderings and flag mismatches."""
-    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr, force=True)
-    log.setLevel(level)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_MessageFormatter())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
+
+
+class _MessageFormatter(logging.Formatter):
+    """Information as plain lines; warnings and errors led by their level ("warning: …")."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        return message if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {message}"
 
 
 def _fail(error: InputError) -> None:
@@ -133,7 +142,7 @@ def locate(
         settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model)
         ru_files = [f for p in ru_paths for f in (list_input_files(p) if p.is_dir() else [p])]
         _check_output(output, [*ru_paths, *ru_files, *en_files])
-        result = locate_texts(en_files, ru_files, settings)
+        result = locate_texts(en_files, ru_files, settings, progress=_progress_on())
         written, summary = _export("locate", output, result, settings,
                                    [*ru_files, *en_files, *([config] if config else [])])
     except InputError as error:
@@ -276,11 +285,14 @@ def _check_output(output: Path, inputs: list[Path]) -> None:
 
 
 class _bars:
-    """A context giving a progress callback: (items, label) → the items, reported on a
-    rich bar on stderr when it is a terminal."""
+    """A context giving a progress callback, (items, label) → the items reported on a rich
+    bar on stderr, or None when bars are off (not a terminal, or -q)."""
 
     def __enter__(self):
-        self._progress = Progress(console=console, transient=True, disable=not _progress_on())
+        if not _progress_on():
+            self._progress = None
+            return None
+        self._progress = Progress(console=console, transient=True)
         self._progress.__enter__()
 
         def tracked(items: list[T], label: str) -> Iterator[T]:
@@ -292,7 +304,8 @@ class _bars:
         return tracked
 
     def __exit__(self, *exc) -> None:
-        self._progress.__exit__(*exc)
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
 
 
 def _pair_result(aligned):

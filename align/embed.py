@@ -92,6 +92,22 @@ def find_offline(name_or_path: str) -> str:
     )
 
 
+def load_sentence_transformer(path: str) -> SentenceTransformer:
+    """A local sentence-transformers folder on the CPU, offline (``local_files_only``), with
+    the threads this machine gains from and without transformers' weight-loading bar (it
+    lasts milliseconds and would litter logs)."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    torch.set_num_threads(TORCH_THREADS)
+    transformers_logging.disable_progress_bar()
+    try:
+        return SentenceTransformer(path, device="cpu", local_files_only=True)
+    finally:
+        transformers_logging.enable_progress_bar()
+
+
 class SentenceTransformerEncoder:
     """Any sentence-transformers model found offline; loaded on first ``encode``."""
 
@@ -105,13 +121,7 @@ class SentenceTransformerEncoder:
 
     def _load(self) -> SentenceTransformer:
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            import torch
-            from sentence_transformers import SentenceTransformer
-
-            torch.set_num_threads(TORCH_THREADS)
-            self._model = SentenceTransformer(self.path, device="cpu", local_files_only=True)
+            self._model = load_sentence_transformer(self.path)
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -192,21 +202,30 @@ class CachedEncoder:
                 bar.update(len(chunk))
 
 
+# The built-in encoders by name, each a factory of its parts (several parts are
+# concatenated); adding an encoder is one entry here, or `register_encoder` from outside.
+ENCODERS: dict[str, Callable[[CacheFolder], list[Encoder]]] = {
+    "use-m3": lambda cache: [UseM3Encoder()],
+    "e5-small": lambda cache: [E5SmallEncoder(cache.e5_model)],
+    "use-m3+e5-small": lambda cache: [UseM3Encoder(), E5SmallEncoder(cache.e5_model)],
+}
+
+
+def register_encoder(name: str, factory: Callable[[CacheFolder], list[Encoder]]) -> None:
+    """Make ``name`` load the encoder parts ``factory(cache)`` returns."""
+    if name in ENCODERS:
+        raise ValueError(f"an encoder named {name!r} is registered already")
+    ENCODERS[name] = factory
+
+
 def load_encoder(name: str, cache: CacheFolder, *, progress: bool = True) -> Encoder:
-    """A cached encoder by name: "use-m3", "e5-small", "use-m3+e5-small", or a sentence-transformers model.
+    """A cached encoder by name: a registered one (`ENCODERS`: "use-m3", "e5-small",
+    "use-m3+e5-small") or any sentence-transformers model name or local path.
 
     ``cache`` holds the embeddings (``cache.embeddings``) and the converted e5 folder
-    (``cache.e5_model``). The combined encoder is a ``ConcatEncoder`` of two cached
-    parts, so it shares their cache entries instead of storing its own.
+    (``cache.e5_model``). Each part of a combined encoder is cached on its own, so
+    ``use-m3+e5-small`` shares the entries of its parts instead of storing its own.
     """
-
-    def cached(encoder: Encoder) -> CachedEncoder:
-        return CachedEncoder(encoder, cache.embeddings, progress=progress)
-
-    if name == "use-m3":
-        return cached(UseM3Encoder())
-    if name == "e5-small":
-        return cached(E5SmallEncoder(cache.e5_model))
-    if name == "use-m3+e5-small":
-        return ConcatEncoder([cached(UseM3Encoder()), cached(E5SmallEncoder(cache.e5_model))])
-    return cached(SentenceTransformerEncoder(name))
+    parts = ENCODERS[name](cache) if name in ENCODERS else [SentenceTransformerEncoder(name)]
+    cached = [CachedEncoder(part, cache.embeddings, progress=progress) for part in parts]
+    return cached[0] if len(cached) == 1 else ConcatEncoder(cached)

@@ -24,16 +24,17 @@ from align.errors import InputError
 from align.flags import FlagConfig
 from align.locate import LocateConfig
 from align.version import __version__
+from align.wordcache import word_model_name
 
-BUILTIN_ENCODERS = ("use-m3", "e5-small", "use-m3+e5-small")
 # The config sections: a TOML table each, and a keyword argument of the Python API each.
 SECTIONS: dict[str, type] = {"align": AlignConfig, "locate": LocateConfig, "flags": FlagConfig}
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What a run does. ``word_model`` "auto" is e5-small for the built-in encoders and the
-    sentence encoder's own token embeddings for any other sentence-transformers model."""
+    """What a run does. ``word_model`` "auto" is e5-small beside the built-in encoders and
+    the sentence encoder's own token embeddings beside any other sentence-transformers model
+    (`align.wordcache.word_model_name`)."""
 
     encoder: str = "use-m3"
     word_model: str = "auto"
@@ -48,7 +49,7 @@ class Settings:
     @property
     def word_model_id(self) -> str:
         """The word model the flags use, with "auto" resolved."""
-        return resolve_word_model(self.word_model, self.encoder)
+        return word_model_name(self.word_model, self.encoder)
 
     def record(self) -> dict[str, Any]:
         """Every field as plain JSON values (configs as tables), for run.json."""
@@ -72,16 +73,6 @@ class Settings:
             value = getattr(self, name)
             parts.append(f"{name}:{'default' if value == cls() else _digest(dataclasses.asdict(value))}")
         return "|".join(parts)
-
-
-def resolve_word_model(word_model: str, encoder: str) -> str:
-    """"auto" → e5-small beside a built-in encoder, else the encoder itself (its token
-    embeddings); "encoder" → the encoder's name; anything else as given."""
-    if word_model == "auto":
-        return "e5-small" if encoder in BUILTIN_ENCODERS else encoder
-    if word_model == "encoder":
-        return encoder
-    return word_model
 
 
 def make_settings(base: Settings | None = None, *, config_file: Path | None = None,

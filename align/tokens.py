@@ -12,7 +12,6 @@ token embeddings. Networks load on first use and are kept for the process.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from align.cache import E5_DIRNAME, CacheFolder
-from align.embed import TORCH_THREADS
+from align.embed import load_sentence_transformer
 from align.errors import InputError
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -58,13 +57,7 @@ class WordModel(Protocol):
 def _model(path: str, layers: int | None):
     """The sentence-transformers model at ``path``, cut after ``layers`` transformer layers
     when given (the rest is never needed)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    torch.set_num_threads(TORCH_THREADS)
-    model = SentenceTransformer(path, device="cpu", local_files_only=True)
+    model = load_sentence_transformer(path)
     if not hasattr(model[0], "auto_model") or not getattr(model.tokenizer, "is_fast", False):
         raise InputError(path, "no token embeddings with character offsets: the word model needs a "
                                "transformer with a fast tokenizer")

@@ -71,18 +71,29 @@ def load_word_model(name: str, encoder_name: str, cache: CacheFolder) -> WordMod
     return CachedWordModel(_network(name, encoder_name, cache), cache.embeddings)
 
 
-def _network(name: str, encoder_name: str, cache: CacheFolder) -> WordModel:
-    """The uncached word model ``name`` stands for (see ``load_word_model``)."""
+def word_model_name(name: str, encoder_name: str) -> str:
+    """What the word model ``name`` stands for beside the encoder ``encoder_name``, "auto"
+    and "encoder" resolved: "e5-small" (layer 8), or "<model>:tokens", a
+    sentence-transformers model's own token embeddings (its last layer). This is the name
+    the run signature records."""
     if name == "auto":
         name = "e5-small" if encoder_name in E5_WORD_ENCODERS else "encoder"
-    if name == "e5-small":
+    if name == "e5-small" or name.endswith(":tokens"):
+        return name
+    model = encoder_name if name == "encoder" else name
+    if model in NO_TOKEN_ENCODERS:
+        raise InputError(None, f"{model} has no token embeddings: choose the word model e5-small")
+    return f"{model}:tokens"
+
+
+def _network(name: str, encoder_name: str, cache: CacheFolder) -> WordModel:
+    """The uncached word model ``name`` stands for (see `word_model_name`)."""
+    resolved = word_model_name(name, encoder_name)
+    if resolved == "e5-small":
         return E5Words(cache.e5_model)
-    if name == "encoder":
-        if encoder_name == "e5-small":  # its token embeddings: all 12 layers, "query: " prefix
-            return E5Words(cache.e5_model, layer=E5_LAYERS)
-        name = encoder_name
-    if name in NO_TOKEN_ENCODERS:
-        raise InputError(None, f"{name} has no token embeddings: choose the word model e5-small")
-    folder = find_offline(name)
-    check_token_model(folder, name)
-    return TransformerWords(folder, model_id=f"{name}|words")
+    model = resolved.removesuffix(":tokens")
+    if model == "e5-small":  # its token embeddings: all 12 layers, "query: " prefix
+        return E5Words(cache.e5_model, layer=E5_LAYERS)
+    folder = find_offline(model)
+    check_token_model(folder, model)
+    return TransformerWords(folder, model_id=f"{model}|words")

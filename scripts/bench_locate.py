@@ -126,8 +126,8 @@ def run(seed: int, model: str, show_errors: bool = False) -> dict:
     from align.aligner import AlignConfig
     from align.cache import resolve_cache
     from align.embed import load_encoder
-    from align.locate import LocateConfig, make_search
-    from align.pipeline import load_document, locate_and_align
+    from align.locate import LocateConfig, locate_and_align, make_search
+    from align.pipeline import load_document
 
     cache = resolve_cache(None, os.environ)
     encoder = load_encoder(model, cache)

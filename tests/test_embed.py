@@ -307,3 +307,19 @@ def test_combined_cosine_is_mean_of_cosines(use: UseM3Encoder, e5: E5SmallEncode
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     u, e = use.encode(texts), e5.encode(texts)
     np.testing.assert_allclose(v @ v.T, (u @ u.T + e @ e.T) / 2, atol=1e-5)
+
+
+def test_an_encoder_is_a_one_file_change(tmp_path: Path) -> None:
+    """A new encoder: one factory registered by name (an entry of `ENCODERS` in embed.py)."""
+    from align.cache import CacheFolder
+    from align.embed import ENCODERS, load_encoder, register_encoder
+
+    register_encoder("fake-4", lambda cache: [CountingEncoder(dim=4)])
+    try:
+        encoder = load_encoder("fake-4", CacheFolder(tmp_path))
+        assert encoder.model_id == "fake" and encoder.encode(["ab", "abc"]).shape == (2, 4)
+        assert (tmp_path / "embeddings.sqlite3").exists()  # cached like every encoder
+        with pytest.raises(ValueError):
+            register_encoder("use-m3", lambda cache: [CountingEncoder()])
+    finally:
+        del ENCODERS["fake-4"]

@@ -1,12 +1,14 @@
 """Mismatch detectors, one by one, and flag_links end to end."""
 
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from align.cache import CacheFolder
 from align.flags import DETECTORS, Detector, FlagConfig, PairContext, flag_links, flag_pair, pair_context
 from align.flags.coverage import expanded_abbreviation, partial_flags, whole_flags
 from align.flags.language import untranslated_flags
@@ -16,38 +18,22 @@ from align.flags.numbers import number_flags, numbers_in
 from align.flags.wordgaps import Unmatched
 from align.model import Flag, Link
 from align.text import WORD_RE
-from align.tokens import Words, is_common_word
+from align.tokens import Vocabulary, WordModel, Words, load_vocabulary
 from align.translit import names_match
-from align.wordcache import cached_word_vectors
 
 NO_TOKENS = FlagConfig(token_alignment=False)
 FULL = FlagConfig()
 
 
-@dataclass(frozen=True)
-class CachedWords:
-    """Today's e5-small word vectors behind the ``WordModel`` protocol."""
-
-    layer: int
-    cache_dir: Path
-
-    def words(self, texts: Sequence[str]) -> list[Words]:
-        return cached_word_vectors(texts, self.layer, self.cache_dir)
-
-
-class TokenizerVocabulary:
-    """e5-small's vocabulary behind the ``Vocabulary`` protocol."""
-
-    def is_common(self, word: str) -> bool:
-        return is_common_word(word)
-
-
-VOCABULARY = TokenizerVocabulary()
-
-
 @pytest.fixture
-def word_model(tmp_path_factory) -> CachedWords:
-    return CachedWords(FULL.token_layer, tmp_path_factory.getbasetemp() / "align-cache")
+def word_model(components) -> WordModel:
+    """The default word model (e5-small, layer 8, disk-cached), loaded once per session."""
+    return components.words
+
+
+def _vocabulary() -> Vocabulary:
+    """e5-small's vocabulary in the session's cache folder (conftest points ALIGN_CACHE_DIR at it)."""
+    return load_vocabulary(CacheFolder(Path(os.environ["ALIGN_CACHE_DIR"])))
 
 
 # ---------------------------------------------------------------- numbers and dates
@@ -180,7 +166,7 @@ def test_different_names_do_not_match(ru, en):
 
 
 def _names(ru: str, en: str) -> list:
-    return name_flags(ru, en, VOCABULARY, FULL)
+    return name_flags(ru, en, _vocabulary(), FULL)
 
 
 @pytest.mark.slow
@@ -466,8 +452,8 @@ EN = ("Thus a letter from his sick daughter in Moscow took 73 days to reach Trot
 EN_CUT = "Thus a letter from his sick daughter in Moscow took 73 days to reach Trotsky."
 
 
-def _partial(src: str, tgt: str, words: CachedWords, config: FlagConfig = FULL):
-    flagged = flag_links([Link((0,), (0,), 0.8)], [src], [tgt], "ru", "en", config, words, VOCABULARY)[0]
+def _partial(src: str, tgt: str, words: WordModel, config: FlagConfig = FULL):
+    flagged = flag_links([Link((0,), (0,), 0.8)], [src], [tgt], "ru", "en", config, words, _vocabulary())[0]
     return [f for f in flagged.flags if f.kind in ("omission", "addition")]
 
 

@@ -1,5 +1,6 @@
 """The front door without models: version, settings errors, the defaults, logging."""
 
+import os
 import tomllib
 
 from typer.testing import CliRunner
@@ -52,3 +53,30 @@ def test_python_api_has_real_signatures():
     params = inspect.signature(align.align_pair).parameters
     assert {"src", "tgt", "src_lang", "tgt_lang", "model", "word_model", "align", "flags", "config"} <= set(params)
     assert "kwargs" not in params and "args" not in params
+
+
+def test_cache_commands_report_prune_and_clear(tmp_path):
+    import json
+
+    cache = tmp_path / "cache"
+    (cache / "documents").mkdir(parents=True)
+    (cache / "documents" / "a.pickle").write_bytes(b"x" * 5000)
+    (cache / "index").mkdir()
+    (cache / "index" / "ivf.faiss").write_bytes(b"y" * 3000)
+    os.utime(cache / "documents" / "a.pickle", (1_000_000, 1_000_000))  # the older entry goes first
+    info = json.loads(runner.invoke(app, ["cache", "info", "--json", "--cache-dir", str(cache)]).stdout)
+    assert info["root"] == str(cache) and info["bytes"]["documents"] == 5000 and info["bytes"]["total"] == 8000
+    assert runner.invoke(app, ["cache", "prune", "--max-mb", "0.004", "--cache-dir", str(cache)]).exit_code == 0
+    assert not (cache / "documents" / "a.pickle").exists() and (cache / "index" / "ivf.faiss").exists()
+    assert runner.invoke(app, ["cache", "clear", "--cache-dir", str(cache)]).exit_code == 0
+    info = json.loads(runner.invoke(app, ["cache", "info", "--json", "--cache-dir", str(cache)]).stdout)
+    assert info["bytes"]["total"] == 0
+
+
+def test_a_cache_path_that_is_a_file_is_one_line_and_exit_2(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    result = runner.invoke(app, ["build", str(ru), str(en), "-o", str(tmp_path / "out"), "--cache-dir", str(blocker)])
+    assert result.exit_code == 2 and "cache folder is a file" in result.output and "Traceback" not in result.output
+    assert blocker.read_text() == "not a folder"

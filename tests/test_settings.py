@@ -84,7 +84,8 @@ def test_signature_records_every_setting_that_changes_the_output():
     changed = make_settings(align={"skip_penalty": 0.3}).signature()
     assert changed != default and "align:default" not in changed and "locate:default" in changed
     assert make_settings(align={"skip_penalty": 0.3}).signature() == changed  # stable
-    assert "words:my/labse" in make_settings(encoder="my/labse").signature()  # auto: the encoder's tokens
+    assert "words:my/labse:tokens" in make_settings(encoder="my/labse").signature()  # auto: the encoder's tokens
+    assert "words:e5-small:tokens" in make_settings(encoder="e5-small", word_model="encoder").signature()
     assert "cache" not in default  # where the cache lives changes no output
 
 
