@@ -149,7 +149,7 @@ _ANCHOR_DIGITS = 2  # a figure anchors from two digits ("3" is too common)
 _ANCHOR_LETTERS = 4  # a capitalised word from four letters ("The", "Am" are not names)
 
 
-def _anchor_tokens(text: str) -> set[str]:
+def anchor_tokens(text: str) -> set[str]:
     """Tokens that count or name something: runs of 2+ digits, capitalised words of 4+ letters,
     compared as written (between Cyrillic and Latin only figures and Latin-script names anchor)."""
     return {t for t in _ANCHOR_TOKEN.findall(text)
@@ -164,10 +164,10 @@ def _local_unique(tokens: list[set[str]], window: int) -> list[set[str]]:
 
 def anchor_pairs(src: Sequence[str], tgt: Sequence[str], window: int = 5) -> list[tuple[int, int]]:
     """(source, target) sentences sharing an anchor token (a number or a name, see
-    `_anchor_tokens`) that no other sentence within ``window`` on either side contains;
+    `anchor_tokens`) that no other sentence within ``window`` on either side contains;
     one pair per shared token. Such a token pins its two sentences to one link."""
-    src_tokens = _local_unique([_anchor_tokens(t) for t in src], window)
-    tgt_tokens = _local_unique([_anchor_tokens(t) for t in tgt], window)
+    src_tokens = _local_unique([anchor_tokens(t) for t in src], window)
+    tgt_tokens = _local_unique([anchor_tokens(t) for t in tgt], window)
     where: dict[str, list[int]] = {}
     for q, tokens in enumerate(tgt_tokens):
         for token in tokens:

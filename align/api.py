@@ -15,7 +15,8 @@ from align.components import load_components
 from align.flags import FlagConfig
 from align.locate import LocateConfig, locate_all
 from align.model import AlignedPair, BuildResult
-from align.pipeline import Progress, flag_pair, list_input_files, load_document
+from align.fileio import check_output_path
+from align.pipeline import Progress, flagged, list_input_files, load_document, manifest_path
 from align.pipeline import align_pair as align_pair_files
 from align.pipeline import build as run_build
 from align.settings import Settings, make_settings
@@ -30,11 +31,10 @@ def settings_from(*, settings: Settings | None = None, config: Path | None = Non
     from ``cache_dir``, else ``$ALIGN_CACHE_DIR``, else ``~/.cache/align``), then the TOML
     ``config``, then top-level ``fields`` (encoder, word_model, src_lang, …) and each section
     as a config object or a mapping of its fields. Unknown keys are an `InputError`."""
-    base = settings or Settings(cache=resolve_cache(cache_dir, os.environ))
-    if settings is not None and cache_dir is not None:
-        base = make_settings(base, cache=str(cache_dir))
+    base = settings or Settings(cache=resolve_cache(None, os.environ))
+    cache = resolve_cache(cache_dir, os.environ) if cache_dir is not None else None
     sections = {name: value for name, value in (("align", align), ("locate", locate), ("flags", flags))}
-    return make_settings(base, config_file=config, **fields, **sections)
+    return make_settings(base, config_file=config, cache=cache, **fields, **sections)
 
 
 def align_files(src: Path, tgt: Path, settings: Settings, *, with_flags: bool = True) -> AlignedPair:
@@ -62,19 +62,20 @@ def locate_texts(en_files: list[Path], ru_files: list[Path], settings: Settings,
                for p in en_files]
     pairs, unmatched = locate_all(english, collection, settings.locate, settings.align, encoder.encode,
                                   settings.cache.index)
-    flagged = tuple(flag_pair(pair, settings, components) for pair in pairs)
-    return BuildResult(tuple(collection), tuple(english), flagged, unmatched)
+    return BuildResult(tuple(collection), tuple(english), tuple(flagged(p, settings, components) for p in pairs),
+                       unmatched)
 
 
-def align_pair(src: str | Path, tgt: str | Path, src_lang: str = "ru", tgt_lang: str = "en", *,
-               presegmented: bool = False, model: str | None = None, word_model: str | None = None,
+def align_pair(src: str | Path, tgt: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
+               presegmented: bool | None = None, model: str | None = None, word_model: str | None = None,
                cache_dir: str | Path | None = None, config: str | Path | None = None,
                align: AlignConfig | Section = None, locate: LocateConfig | Section = None,
                flags: FlagConfig | Section = None, with_flags: bool = True,
                settings: Settings | None = None) -> AlignedPair:
     """Align two documents that translate each other; links carry flags unless ``with_flags``
     is off. ``align``/``locate``/``flags`` set any config field, e.g.
-    ``align={"skip_penalty": 0.3}``; ``config`` is a TOML file of settings."""
+    ``align={"skip_penalty": 0.3}``; ``config`` is a TOML file of settings. Arguments left
+    at None keep the value of ``settings``, the config file or the defaults (ru, en)."""
     chosen = settings_from(settings=settings, config=_path(config), cache_dir=_path(cache_dir), align=align,
                            locate=locate, flags=flags, encoder=model, word_model=word_model, src_lang=src_lang,
                            tgt_lang=tgt_lang, presegmented=presegmented)
@@ -83,18 +84,29 @@ def align_pair(src: str | Path, tgt: str | Path, src_lang: str = "ru", tgt_lang:
 
 def build(src_dir: str | Path, tgt_dir: str | Path, *, output: str | Path | None = None, model: str | None = None,
           word_model: str | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
-          cache_dir: str | Path | None = None, config: str | Path | None = None,
+          presegmented: bool | None = None, cache_dir: str | Path | None = None, config: str | Path | None = None,
           align: AlignConfig | Section = None, locate: LocateConfig | Section = None,
           flags: FlagConfig | Section = None, settings: Settings | None = None) -> BuildResult:
     """Align every document of two folders (pairs.csv, equal stems, else located passages);
     with ``output``, write every output there as ``align build`` does."""
     chosen = settings_from(settings=settings, config=_path(config), cache_dir=_path(cache_dir), align=align,
                            locate=locate, flags=flags, encoder=model, word_model=word_model, src_lang=src_lang,
-                           tgt_lang=tgt_lang)
+                           tgt_lang=tgt_lang, presegmented=presegmented)
+    inputs = build_inputs(Path(src_dir), Path(tgt_dir), _path(config))
+    if output is not None:
+        check_output_path(Path(output), [Path(src_dir), Path(tgt_dir), *inputs])
     result = build_corpus(Path(src_dir), Path(tgt_dir), chosen)
     if output is not None:
-        write_build(Path(output), result, chosen, [*list_input_files(Path(src_dir)), *list_input_files(Path(tgt_dir))])
+        write_build(Path(output), result, chosen, inputs)
     return result
+
+
+def build_inputs(src_dir: Path, tgt_dir: Path, config: Path | None) -> list[Path]:
+    """Every file a build reads, for its run record: both folders' files, the manifest
+    and the config file (the CLI and the API record the same)."""
+    manifest = manifest_path(src_dir, tgt_dir)
+    extra = [p for p in (manifest, config) if p is not None]
+    return [*list_input_files(src_dir), *list_input_files(tgt_dir), *extra]
 
 
 def write_build(output: Path, result: BuildResult, settings: Settings, inputs: list[Path],
@@ -102,11 +114,11 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
     """Every output of ``result`` into the folder ``output`` at once; returns the names written."""
     from align.export import ExportContext, outputs_of, write_outputs
     from align.export.run import run_record
-    from align.fileio import check_output_path, ensure_output_dir
+    from align.fileio import ensure_output_dir
 
     check_output_path(output, inputs)
     ensure_output_dir(output)
-    writers = outputs_of(result)
+    writers = outputs_of(result, settings.outputs)
     context = ExportContext(result, run_record(command, settings, inputs, [w.name for w in writers]),
                             settings.src_lang, settings.tgt_lang)
     return write_outputs(output, context, writers)

@@ -210,9 +210,9 @@ def cache_info(cache: CacheFolder) -> CacheInfo:
         embeddings_bytes=sum(_size(f) for f in _database_files(cache)),
         embedding_rows=_count_rows(cache.embeddings, "embeddings"),
         word_vector_rows=_count_rows(cache.embeddings, "word_vectors"),
-        documents_bytes=sum(_size(f) for f in _files(cache.documents)),
-        models_bytes=sum(_size(f) for f in _files(cache.models)),
-        index_bytes=sum(_size(f) for f in _files(cache.index)),
+        documents_bytes=sum(_size(f) for f in _own_files(cache, "documents")),
+        models_bytes=sum(_size(f) for f in _own_files(cache, "models")),
+        index_bytes=sum(_size(f) for f in _own_files(cache, "index")),
     )
 
 
@@ -220,17 +220,18 @@ def clear_cache(cache: CacheFolder, parts: Collection[CachePart] = ALL_PARTS) ->
     """Empty the named parts (for ``align cache clear``); returns what is left.
 
     ``embeddings`` / ``word_vectors`` delete that table's rows (then VACUUM shrinks
-    the file); ``documents``, ``models``, ``index`` delete the files of that folder."""
+    the file); ``documents``, ``models``, ``index`` delete the cache's own files in that
+    folder (`_own_files`: nothing else, should the cache folder be a user's folder)."""
     unknown = set(parts) - set(ALL_PARTS)
     if unknown:
         raise ValueError(f"unknown cache parts {sorted(unknown)}; known: {', '.join(ALL_PARTS)}")
     tables = [t for t in TABLES if t in parts]
     if tables:
         _clear_tables(cache, tables)
-    folders = {"documents": cache.documents, "models": cache.models, "index": cache.index}
+    folders = {"documents": cache.documents, "models": cache.e5_model, "index": cache.index}
     for part, folder in folders.items():
         if part in parts:
-            for file in _files(folder):
+            for file in _own_files(cache, part):
                 file.unlink(missing_ok=True)
             _remove_empty_folders(folder)
     return cache_info(cache)
@@ -244,7 +245,7 @@ def prune_cache(cache: CacheFolder, max_bytes: int) -> CacheInfo:
     pruned (rebuilding e5-small takes long): remove them with ``clear_cache``."""
     info = cache_info(cache)
     excess = info.total_bytes - max_bytes
-    for file in sorted([*_files(cache.documents), *_files(cache.index)], key=_mtime):
+    for file in sorted([*_own_files(cache, "documents"), *_own_files(cache, "index")], key=_mtime):
         if excess <= 0:
             break
         excess -= _size(file)
@@ -292,13 +293,27 @@ def _database_files(cache: CacheFolder) -> list[Path]:
     return [f for f in (base, *(base.with_name(base.name + s) for s in _SIDE_FILES)) if f.is_file()]
 
 
-def _files(folder: Path) -> list[Path]:
-    return [f for f in folder.rglob("*") if f.is_file()] if folder.is_dir() else []
+def _own_files(cache: CacheFolder, part: str) -> list[Path]:
+    """The files of a folder part that the cache wrote: document pickles, faiss indexes
+    (with their temporary files), and everything in the converted e5 folder."""
+    if part == "documents":
+        return _matching(cache.documents, ("*.pickle", ".*.pickle.*.tmp"))
+    if part == "index":
+        return _matching(cache.index, ("ivf-*.faiss", "ivf-*.tmp"))
+    return [f for f in cache.e5_model.rglob("*") if f.is_file()] if cache.e5_model.is_dir() else []
+
+
+def _matching(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+    return [f for pattern in patterns for f in folder.glob(pattern) if f.is_file()] if folder.is_dir() else []
 
 
 def _remove_empty_folders(folder: Path) -> None:
-    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-        with suppress(OSError):  # another run wrote into it meanwhile
+    """``folder`` and its subfolders, where empty (a folder with other files stays)."""
+    if not folder.is_dir():
+        return
+    subs = sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True)
+    for sub in [*subs, folder]:
+        with suppress(OSError):  # not empty, or another run wrote into it meanwhile
             sub.rmdir()
 
 

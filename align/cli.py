@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import sys
 import time
@@ -81,8 +82,10 @@ def _settings(cache_dir: Optional[Path], config: Optional[Path], sets: list[str]
     from align.cache import resolve_cache
     from align.settings import Settings, make_settings, parse_assignment
 
-    base = Settings(cache=resolve_cache(cache_dir, os.environ))
-    return make_settings(base, config_file=config, sets=dict(parse_assignment(s) for s in sets), **options)
+    base = Settings(cache=resolve_cache(None, os.environ))
+    explicit_cache = resolve_cache(cache_dir, os.environ) if cache_dir is not None else None
+    return make_settings(base, config_file=config, sets=dict(parse_assignment(s) for s in sets), cache=explicit_cache,
+                         **options)
 
 
 @app.command()
@@ -102,18 +105,15 @@ def build(
     """Pair documents (pairs.csv, equal stems, else locate renderings), align, flag, export."""
     started = time.perf_counter()
     try:
-        from align.api import build_corpus
-        from align.pipeline import list_input_files, manifest_path
+        from align.api import build_corpus, build_inputs
 
         settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
                              tgt_lang=tgt_lang)
-        inputs = [*list_input_files(src_dir), *list_input_files(tgt_dir)]
+        inputs = build_inputs(src_dir, tgt_dir, config)
         _check_output(output, [src_dir, tgt_dir, *inputs])
         with _bars() as tracked:
             result = build_corpus(src_dir, tgt_dir, settings, progress=tracked)
-        manifest = manifest_path(src_dir, tgt_dir)
-        extra = [p for p in (manifest, config) if p is not None]
-        written, summary = _export("build", output, result, settings, inputs + extra)
+        written, summary = _export("build", output, result, settings, inputs)
     except InputError as error:
         _fail(error)
     _report(summary, written, output, time.perf_counter() - started, as_json, settings.signature())
@@ -126,6 +126,8 @@ def locate(
     output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
     model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     word_model: Optional[str] = typer.Option(None, "--word-model", help=WORD_MODEL_HELP),
+    src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Language of the collection (default ru)."),
+    tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Language of the texts (default en)."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
     config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     sets: list[str] = typer.Option([], "--set", help=SET_HELP),
@@ -139,7 +141,8 @@ def locate(
         from align.api import locate_texts
         from align.pipeline import list_input_files
 
-        settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model)
+        settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
+                             tgt_lang=tgt_lang)
         ru_files = [f for p in ru_paths for f in (list_input_files(p) if p.is_dir() else [p])]
         _check_output(output, [*ru_paths, *ru_files, *en_files])
         result = locate_texts(en_files, ru_files, settings, progress=_progress_on())
@@ -156,7 +159,8 @@ def pair(
     tgt: Path = typer.Argument(..., help="Target file."),
     src_lang: str = typer.Option(..., "--src-lang"),
     tgt_lang: str = typer.Option(..., "--tgt-lang"),
-    presegmented: bool = typer.Option(False, "--presegmented", help="One sentence per line; ids are line numbers."),
+    presegmented: Optional[bool] = typer.Option(None, "--presegmented/--no-presegmented",
+                                                help="One sentence per line; ids are line numbers."),
     fmt: Optional[str] = typer.Option(None, "--format", help="Write one file: links (default without -o), "
                                       "jsonl, tsv, tmx, review or no_source; without it, -o is a folder of "
                                       "every output."),
@@ -181,6 +185,7 @@ def pair(
             raise InputError(None, f"unknown --format {fmt!r} (known: {', '.join(writers)})")
         if output is not None:
             _check_output(output, [src, tgt])
+            _check_output_kind(output, folder=fmt is None)
         aligned = align_files(src, tgt, settings, with_flags=fmt != "links")  # links format has no flags
         result = _pair_result(aligned)
         inputs = [src, tgt, *([config] if config else [])]
@@ -191,6 +196,19 @@ def pair(
             _write_one(writers[fmt], output, result, settings, inputs)
     except InputError as error:
         _fail(error)
+
+
+@app.command()
+def outputs() -> None:
+    """List the output files a run can write (`--format` names and what each holds)."""
+    from align.export import WRITERS
+
+    table = Table(title="Outputs")
+    for column in ("file", "--format", "what"):
+        table.add_column(column)
+    for writer in WRITERS.values():
+        table.add_row(writer.name, writer.format or "", writer.description)
+    Console().print(table)
 
 
 @app.command("config")
@@ -240,6 +258,8 @@ def cache_prune_command(
     from align.cache import prune_cache, resolve_cache
 
     try:
+        if not math.isfinite(max_mb) or max_mb < 0:
+            raise InputError(None, f"--max-mb must be a size of 0 or more megabytes, got {max_mb}")
         cache = resolve_cache(cache_dir, os.environ)
         info = prune_cache(cache, int(max_mb * 1_000_000))
     except InputError as error:
@@ -282,6 +302,15 @@ def _check_output(output: Path, inputs: list[Path]) -> None:
     from align.fileio import check_output_path
 
     check_output_path(output, inputs)
+
+
+def _check_output_kind(output: Path, folder: bool) -> None:
+    """A folder where a folder of outputs goes, a file (or nothing yet) where one file goes;
+    checked before any work."""
+    if folder and output.exists() and not output.is_dir():
+        raise InputError(output, "output path exists and is not a folder (give --format to write one file)")
+    if not folder and output.is_dir():
+        raise InputError(output, "output path is a folder: with --format, -o names a file")
 
 
 class _bars:

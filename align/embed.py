@@ -46,7 +46,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(norms, 1e-12)
 
 
-def _by_length(
+def embed_by_length(
     texts: Sequence[str], batch_size: int, dim: int, encode_batch: Callable[[list[str]], np.ndarray]
 ) -> np.ndarray:
     """Encode ``texts`` in batches of similar length; rows come back in input order."""
@@ -71,7 +71,7 @@ class UseM3Encoder:
         self._use = USE(threads=USE_THREADS)  # never denoise=True: it blanks numbers
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return _by_length(texts, self.batch_size, self.dim, self._use.encode)
+        return embed_by_length(texts, self.batch_size, self.dim, self._use.encode)
 
 
 def find_offline(name_or_path: str) -> str:
@@ -136,7 +136,7 @@ class SentenceTransformerEncoder:
                 show_progress_bar=False,
             )
 
-        return _by_length(texts, self.batch_size, model.get_embedding_dimension(), batch)
+        return embed_by_length(texts, self.batch_size, model.get_embedding_dimension(), batch)
 
 
 class E5SmallEncoder(SentenceTransformerEncoder):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import logging
 import os
 import shutil
 import tempfile
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import IO
 
 from align.errors import InputError
+
+log = logging.getLogger("align")
 
 
 def ensure_output_dir(path: Path) -> Path:
@@ -53,11 +56,6 @@ def _permissions(path: Path) -> int:
         return 0o666 & ~_umask()
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    with atomic_open(path) as out:
-        out.write(text)
-
-
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     with atomic_open(path, "wb") as out:
         out.write(data)
@@ -68,29 +66,66 @@ def write_file_set(folder: Path, files: Mapping[str, bytes], owned: Collection[s
     folder beside it, which then takes the folder's place in one atomic exchange, so a crash,
     Ctrl-C or kill at any point leaves either the previous complete set or the new one.
     Entries of the old folder named in ``owned`` (outputs of an earlier run) are dropped;
-    any other entry (a README, a user's file) is carried over as a hard link or copy."""
-    folder = Path(folder)
+    any other entry (a README, a user's file) is carried over as a hard link or copy.
+
+    A symlinked folder is followed (its target is replaced). Where a folder cannot be
+    exchanged (a mount point), the files are replaced one by one, each atomically, with a
+    warning. Staging folders of runs that were killed are removed first."""
+    folder = Path(folder).resolve()
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".new"))
+    _remove_stale_staging(folder)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{os.getpid()}.", suffix=".new"))
     try:
         for name, data in files.items():
             with open(staging / name, "wb") as out:
                 out.write(data)
             os.chmod(staging / name, _permissions(folder / name))
-        if folder.exists():
+        if not folder.exists():
+            os.chmod(staging, 0o777 & ~_umask())
+            os.rename(staging, folder)
+            return
+        if os.path.ismount(folder):
+            log.warning("%s is a mount point: its files are replaced one by one, not as one set", folder)
+            _replace_one_by_one(staging, folder, files, owned)
+        else:
             os.chmod(staging, folder.stat().st_mode & 0o7777)
             for entry in folder.iterdir():
                 if entry.name not in owned and entry.name not in files:
                     _carry(entry, staging / entry.name)
             _exchange(staging, folder)  # staging now holds the previous set
-        else:
-            os.chmod(staging, 0o777 & ~_umask())
-            os.rename(staging, folder)
-            return
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace_one_by_one(staging: Path, folder: Path, files: Mapping[str, bytes], owned: Collection[str]) -> None:
+    """Move each new file over its old copy (atomic per file), then drop the owned files
+    of an earlier run that this one did not write."""
+    for name in files:
+        os.replace(staging / name, folder / name)
+    for entry in folder.iterdir():
+        if entry.name in owned and entry.name not in files and entry.is_file():
+            entry.unlink()
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Staging folders ``.NAME.PID.*.new`` beside ``folder`` whose process is gone (a
+    killed run); those of a run still going are left alone."""
+    for entry in folder.parent.glob(f".{folder.name}.*.new"):
+        pid = entry.name[len(folder.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def check_output_path(output: Path, inputs: Iterable[Path]) -> None:

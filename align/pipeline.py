@@ -1,6 +1,6 @@
 """The main job, orchestration only: read and embed every document; pairs named by a
 manifest or by equal stems are aligned whole, the rest are located in the collection;
-every pair is flagged."""
+every pair is flagged (`flagged`)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def align_documents(src: EmbeddedDocument, tgt: EmbeddedDocument, config: AlignC
     return tuple(align_vectors(*sides, config, embed, (src.texts, tgt.texts)))
 
 
-def flag_pair(pair: AlignedPair, settings: Settings, components: Components) -> AlignedPair:
+def flagged(pair: AlignedPair, settings: Settings, components: Components) -> AlignedPair:
     """The pair with every link flagged."""
     links = flag_links(list(pair.links), pair.src.texts, pair.tgt.texts, pair.src.lang, pair.tgt.lang,
                        settings.flags, components.words, components.vocabulary)
@@ -88,7 +88,7 @@ def align_pair(src: Path, tgt: Path, settings: Settings, components: Components,
     tgt_doc = load_document(tgt, settings.tgt_lang, encoder, settings.cache, settings.presegmented)
     pair = AlignedPair(src_doc, tgt_doc, align_documents(src_doc, tgt_doc, settings.align, encoder.encode),
                        "parallel")
-    return flag_pair(pair, settings, components) if with_flags else pair
+    return flagged(pair, settings, components) if with_flags else pair
 
 
 def read_manifest(src_dir: Path, tgt_dir: Path) -> list[tuple[Path, Path]]:
@@ -145,8 +145,8 @@ def build(src_dir: Path, tgt_dir: Path, settings: Settings, components: Componen
         located, unmatched = locate_all(targets, list(src_docs.values()), settings.locate, settings.align, embed,
                                         settings.cache.index)
         pairs.extend(located)
-    flagged = tuple(flag_pair(pair, settings, components) for pair in pairs)
-    return BuildResult(tuple(src_docs.values()), tuple(tgt_docs.values()), flagged, unmatched)
+    return BuildResult(tuple(src_docs.values()), tuple(tgt_docs.values()),
+                       tuple(flagged(pair, settings, components) for pair in pairs), unmatched)
 
 
 def _load_all(files: list[Path], lang: str, label: str, settings: Settings, components: Components,

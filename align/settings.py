@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from align.aligner import AlignConfig
-from align.cache import CacheFolder
+from align.cache import CacheFolder, resolve_cache
 from align.errors import InputError
 from align.flags import FlagConfig
 from align.locate import LocateConfig
@@ -28,6 +28,16 @@ from align.wordcache import word_model_name
 
 # The config sections: a TOML table each, and a keyword argument of the Python API each.
 SECTIONS: dict[str, type] = {"align": AlignConfig, "locate": LocateConfig, "flags": FlagConfig}
+# Least (and greatest) values of the numeric settings whose other values make no sense.
+LIMITS: dict[str, tuple[float, float | None]] = {
+    "align.max_per_side": (1, None), "align.band": (1, None), "align.coarse_size": (2, None),
+    "align.neighbours": (1, None), "align.anchor_window": (0, None), "align.min_scale": (1e-6, None),
+    "align.skip_penalty": (0, None), "align.merge_penalty": (0, None), "align.paragraph_penalty": (0, None),
+    "locate.candidates": (1, None), "locate.neighbours": (1, None), "locate.rounds": (1, None),
+    "locate.context": (0, None), "locate.ann_threshold": (0, None), "locate.ann_probe": (1, None),
+    "flags.min_links": (1, None), "flags.token_layer": (1, 12), "flags.partial_min_words": (1, None),
+    "flags.partial_major_run": (1, None),
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Settings:
     src_lang: str = "ru"
     tgt_lang: str = "en"
     presegmented: bool = False
+    outputs: tuple[str, ...] = ()  # output file names to write (`align outputs`); empty: every one the run has
     align: AlignConfig = AlignConfig()
     locate: LocateConfig = LocateConfig()
     flags: FlagConfig = FlagConfig()
@@ -61,7 +72,7 @@ class Settings:
             elif isinstance(value, CacheFolder):
                 out[f.name] = str(value.root)
             else:
-                out[f.name] = value
+                out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
 
     def signature(self) -> str:
@@ -69,6 +80,8 @@ class Settings:
         and each config section as "default" or a hash of its fields (run.json has them all)."""
         parts = [f"align:{__version__}", f"enc:{self.encoder}", f"words:{self.word_model_id}",
                  f"langs:{self.src_lang}-{self.tgt_lang}", f"seg:{'lines' if self.presegmented else 'split'}"]
+        if self.outputs:
+            parts.append(f"outputs:{','.join(self.outputs)}")
         for name, cls in SECTIONS.items():
             value = getattr(self, name)
             parts.append(f"{name}:{'default' if value == cls() else _digest(dataclasses.asdict(value))}")
@@ -80,7 +93,8 @@ def make_settings(base: Settings | None = None, *, config_file: Path | None = No
     """Settings from ``base`` (default: the defaults), then a TOML ``config_file``, then
     ``sets`` (dotted keys such as ``"align.skip_penalty"``), then ``options``: top-level
     fields, or a section (``align=``, ``locate=``, ``flags=``) as a config object or a
-    mapping of its fields. ``None`` options are ignored, so unset CLI flags change nothing."""
+    mapping of its fields, and ``cache`` (a `CacheFolder` or a path). ``None`` options are
+    ignored, so unset CLI flags change nothing."""
     settings = base or Settings()
     if config_file is not None:
         settings = _apply(settings, _read_toml(config_file), str(config_file))
@@ -90,6 +104,9 @@ def make_settings(base: Settings | None = None, *, config_file: Path | None = No
     for name in SECTIONS:
         if isinstance(given.get(name), SECTIONS[name]):
             settings = replace(settings, **{name: given.pop(name)})
+    cache = given.pop("cache", None)
+    if cache is not None:
+        settings = replace(settings, cache=cache if isinstance(cache, CacheFolder) else resolve_cache(Path(cache), {}))
     return _apply(settings, given, "settings")
 
 
@@ -108,7 +125,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
 def known_keys() -> list[str]:
     """Every settable key, dotted (``align.skip_penalty``), in declaration order."""
-    keys = [f.name for f in fields(Settings) if f.name not in SECTIONS and f.name != "cache"]
+    keys = [f.name for f in fields(Settings) if f.name not in SECTIONS and f.name != "cache"] + ["cache_dir"]
     return keys + [f"{name}.{f.name}" for name, cls in SECTIONS.items() for f in fields(cls)]
 
 
@@ -119,6 +136,7 @@ def defaults_toml() -> str:
     for f in fields(Settings):
         if f.name not in SECTIONS and f.name != "cache":
             lines.append(f"{f.name} = {_toml_value(getattr(settings, f.name))}")
+    lines.append('# cache_dir = "~/.cache/align"  # default: $ALIGN_CACHE_DIR, else this')
     for name in SECTIONS:
         lines += ["", f"[{name}]"]
         lines += [f"{k} = {_toml_value(v)}" for k, v in dataclasses.asdict(getattr(settings, name)).items()]
@@ -159,8 +177,8 @@ def _apply(settings: Settings, data: Mapping[str, Any], source: str) -> Settings
             changes[key] = _apply_section(getattr(settings, key), key, value, source)
         elif key in top and key != "cache":
             changes[key] = _checked(value, top[key].default, key, source)
-        elif key == "cache" or key == "cache_dir":
-            changes["cache"] = CacheFolder(Path(str(value)).expanduser())
+        elif key == "cache_dir":
+            changes["cache"] = resolve_cache(Path(_checked(value, "", key, source)), {})
         else:
             raise InputError(source, f"unknown setting {key!r} (known: {', '.join(known_keys())})")
     return replace(settings, **changes)
@@ -173,8 +191,17 @@ def _apply_section(config: Any, section: str, data: Mapping[str, Any], source: s
         if key not in own:
             known = ", ".join(f"{section}.{name}" for name in own)
             raise InputError(source, f"unknown setting {section + '.' + key!r} (known: {known})")
-        changes[key] = _checked(value, getattr(type(config)(), key), f"{section}.{key}", source)
+        changes[key] = _in_range(_checked(value, getattr(type(config)(), key), f"{section}.{key}", source),
+                                 f"{section}.{key}", source)
     return replace(config, **changes)
+
+
+def _in_range(value: Any, key: str, source: str) -> Any:
+    least, most = LIMITS.get(key, (None, None))
+    if (least is not None and value < least) or (most is not None and value > most):
+        bounds = f"at least {least}" if most is None else f"between {least} and {most}"
+        raise InputError(source, f"setting {key!r} must be {bounds}, got {value!r}")
+    return value
 
 
 def _checked(value: Any, default: Any, key: str, source: str) -> Any:
@@ -182,6 +209,9 @@ def _checked(value: Any, default: Any, key: str, source: str) -> Any:
     widened); a clear error otherwise."""
     if isinstance(default, bool) or isinstance(value, bool):
         ok = isinstance(value, bool) and isinstance(default, bool)
+    elif isinstance(default, tuple):  # a list of strings (TOML arrays)
+        ok = isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+        value = tuple(value) if ok else value
     elif isinstance(default, float):
         ok = isinstance(value, (int, float))
         value = float(value) if ok else value
@@ -195,6 +225,8 @@ def _checked(value: Any, default: Any, key: str, source: str) -> Any:
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     return repr(value)

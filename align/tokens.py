@@ -98,7 +98,7 @@ class TransformerWords:
             with torch.inference_mode():
                 hidden = bert(**batch).last_hidden_state.float().numpy()
             for row, i in enumerate(idx):
-                out[i] = _pool(texts[i], hidden[row], offsets[row], self.prefix)
+                out[i] = pool_words(texts[i], hidden[row], offsets[row], self.prefix)
         return [w for w in out if w is not None]
 
 
@@ -127,7 +127,7 @@ def check_token_model(folder: str, name: str) -> None:
                                "choose the word model e5-small")
 
 
-def _pool(text: str, tokens: np.ndarray, offsets: list[tuple[int, int]], prefix: str = PREFIX) -> Words:
+def pool_words(text: str, tokens: np.ndarray, offsets: list[tuple[int, int]], prefix: str = PREFIX) -> Words:
     """Average token vectors over the words they overlap (prefix and special tokens dropped)."""
     spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
     sums = np.zeros((len(spans), tokens.shape[1]), dtype=np.float32)

@@ -132,8 +132,8 @@ def filled_cache(root: Path) -> CacheFolder:
     SqliteStore(cache.embeddings, "embeddings", "vec BLOB NOT NULL").put_many(
         [(i.to_bytes(4, "little"), b"e" * 1000) for i in range(200)])
     SqliteStore(cache.embeddings, "word_vectors", "words INTEGER NOT NULL").put_many([(b"w", 3)])
-    for age, (folder, name) in enumerate([(cache.documents, "old.pickle"), (cache.index, "old.faiss"),
-                                          (cache.documents, "mid.pickle"), (cache.index, "new.faiss"),
+    for age, (folder, name) in enumerate([(cache.documents, "old.pickle"), (cache.index, "ivf-1-old.faiss"),
+                                          (cache.documents, "mid.pickle"), (cache.index, "ivf-2-new.faiss"),
                                           (cache.documents, "new.pickle")]):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(b"d" * 10_000)
@@ -159,7 +159,7 @@ def test_prune_drops_oldest_documents_and_indexes_first(tmp_path: Path) -> None:
     before = cache_info(cache)
     after = prune_cache(cache, before.total_bytes - 15_000)  # two files must go
     assert sorted(p.name for p in cache.documents.iterdir()) == ["mid.pickle", "new.pickle"]
-    assert [p.name for p in cache.index.iterdir()] == ["new.faiss"]
+    assert [p.name for p in cache.index.iterdir()] == ["ivf-2-new.faiss"]
     assert after.embedding_rows == 200 and after.total_bytes <= before.total_bytes - 15_000
 
 

@@ -23,7 +23,7 @@ from align.embed import (  # noqa: E402
     ConcatEncoder,
     E5SmallEncoder,
     UseM3Encoder,
-    _by_length,
+    embed_by_length,
     load_encoder,
 )
 from align.errors import InputError  # noqa: E402
@@ -123,7 +123,7 @@ def test_use_m3_length_batching_preserves_order(use: UseM3Encoder, monkeypatch: 
 def test_by_length_restores_input_order() -> None:
     fake = CountingEncoder(dim=4)
     texts = ["ccc", "a", "bbbbbbb", "dd", "", "eeeee"]
-    out = _by_length(texts, 2, 4, fake.encode)
+    out = embed_by_length(texts, 2, 4, fake.encode)
     np.testing.assert_allclose(out, fake.encode(texts), atol=1e-6)
     assert [len(t) for call in fake.calls[:-1] for t in call] == sorted(len(t) for t in texts)
 

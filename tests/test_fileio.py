@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from align.fileio import atomic_open, write_text_atomic
+from align.fileio import atomic_open, write_bytes_atomic
 
 
 def _mode(path) -> int:
@@ -15,7 +15,7 @@ def _mode(path) -> int:
 def test_new_file_follows_the_umask(tmp_path):
     old = os.umask(0o022)
     try:
-        write_text_atomic(tmp_path / "pairs.tsv", "a\tb\n")
+        write_bytes_atomic(tmp_path / "pairs.tsv", b"a\tb\n")
     finally:
         os.umask(old)
     assert _mode(tmp_path / "pairs.tsv") == 0o644
@@ -26,7 +26,7 @@ def test_replaced_file_keeps_its_mode(tmp_path):
     path = tmp_path / "corpus.tmx"
     path.write_text("old", encoding="utf-8")
     path.chmod(0o640)
-    write_text_atomic(path, "new")
+    write_bytes_atomic(path, b"new")
     assert _mode(path) == 0o640
     assert path.read_text(encoding="utf-8") == "new"
 

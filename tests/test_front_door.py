@@ -62,15 +62,19 @@ def test_cache_commands_report_prune_and_clear(tmp_path):
     (cache / "documents").mkdir(parents=True)
     (cache / "documents" / "a.pickle").write_bytes(b"x" * 5000)
     (cache / "index").mkdir()
-    (cache / "index" / "ivf.faiss").write_bytes(b"y" * 3000)
+    (cache / "index" / "ivf-10-abc.faiss").write_bytes(b"y" * 3000)
     os.utime(cache / "documents" / "a.pickle", (1_000_000, 1_000_000))  # the older entry goes first
     info = json.loads(runner.invoke(app, ["cache", "info", "--json", "--cache-dir", str(cache)]).stdout)
     assert info["root"] == str(cache) and info["bytes"]["documents"] == 5000 and info["bytes"]["total"] == 8000
     assert runner.invoke(app, ["cache", "prune", "--max-mb", "0.004", "--cache-dir", str(cache)]).exit_code == 0
-    assert not (cache / "documents" / "a.pickle").exists() and (cache / "index" / "ivf.faiss").exists()
+    assert not (cache / "documents" / "a.pickle").exists() and (cache / "index" / "ivf-10-abc.faiss").exists()
+    (cache / "documents" / "notes.txt").write_text("a user's file")  # not the cache's: never deleted
     assert runner.invoke(app, ["cache", "clear", "--cache-dir", str(cache)]).exit_code == 0
     info = json.loads(runner.invoke(app, ["cache", "info", "--json", "--cache-dir", str(cache)]).stdout)
-    assert info["bytes"]["total"] == 0
+    assert info["bytes"]["total"] == 0 and (cache / "documents" / "notes.txt").read_text() == "a user's file"
+    for bad in ("-1", "nan", "inf"):
+        result = runner.invoke(app, ["cache", "prune", "--max-mb", bad, "--cache-dir", str(cache)])
+        assert result.exit_code == 2 and "Traceback" not in result.output, bad
 
 
 def test_a_cache_path_that_is_a_file_is_one_line_and_exit_2(parallel_dirs, tmp_path):
@@ -80,3 +84,24 @@ def test_a_cache_path_that_is_a_file_is_one_line_and_exit_2(parallel_dirs, tmp_p
     result = runner.invoke(app, ["build", str(ru), str(en), "-o", str(tmp_path / "out"), "--cache-dir", str(blocker)])
     assert result.exit_code == 2 and "cache folder is a file" in result.output and "Traceback" not in result.output
     assert blocker.read_text() == "not a folder"
+
+
+def test_pair_output_of_the_wrong_kind_is_refused_before_any_work(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("One.\n")
+    folder, file = tmp_path / "folder", tmp_path / "file.txt"
+    folder.mkdir()
+    file.write_text("x")
+    common = ["pair", str(a), str(a), "--src-lang", "en", "--tgt-lang", "en", "--cache-dir", str(tmp_path / "c")]
+    result = runner.invoke(app, [*common, "--format", "tsv", "-o", str(folder)])
+    assert result.exit_code == 2 and "with --format, -o names a file" in result.output
+    result = runner.invoke(app, [*common, "-o", str(file)])
+    assert result.exit_code == 2 and "is not a folder" in result.output
+    assert not (tmp_path / "c").exists()  # refused before the encoder or the cache were touched
+
+
+def test_outputs_command_lists_every_writer():
+    from align.export import WRITERS
+
+    result = runner.invoke(app, ["outputs"])
+    assert result.exit_code == 0 and all(name in result.stdout for name in WRITERS)

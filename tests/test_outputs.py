@@ -42,6 +42,8 @@ def test_a_kill_between_two_output_files_leaves_the_previous_set(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True)
     assert done.returncode == -9
     assert {p.name: p.read_bytes() for p in out.iterdir()} == {"a.txt": b"old a", "b.txt": b"old b"}
+    write_file_set(out, {"a.txt": b"next a"}, owned={"a.txt", "b.txt"})  # the next run sweeps the dead staging
+    assert [p.name for p in tmp_path.iterdir()] == ["out"] and [p.name for p in out.iterdir()] == ["a.txt"]
 
 
 def test_a_failing_writer_leaves_the_previous_set(tmp_path):
@@ -99,3 +101,34 @@ def test_output_files_get_plain_permissions(tmp_path):
     finally:
         os.umask(umask)
     assert (out / "a.txt").stat().st_mode & 0o777 == 0o644 and out.stat().st_mode & 0o777 == 0o755
+
+
+def test_a_killed_runs_staging_folder_is_swept_and_a_live_ones_kept(tmp_path):
+    out = tmp_path / "out"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".out.{dead.stdout.strip()}.abc.new"
+    live = tmp_path / f".out.{os.getpid()}.xyz.new"
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "a.txt").write_text("half")
+    write_file_set(out, {"a.txt": b"new"}, owned={"a.txt"})
+    assert not stale.exists() and live.exists()
+    assert (out / "a.txt").read_bytes() == b"new"
+
+
+def test_a_symlinked_output_folder_stays_a_link_to_the_new_set(tmp_path):
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.mkdir()
+    link.symlink_to(real)
+    write_file_set(link, {"a.txt": b"one"}, owned={"a.txt"})
+    write_file_set(link, {"a.txt": b"two"}, owned={"a.txt"})
+    assert link.is_symlink() and (real / "a.txt").read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_the_current_folder_as_output(tmp_path, monkeypatch):
+    out = tmp_path / "here"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    write_file_set(__import__("pathlib").Path("."), {"a.txt": b"x"}, owned={"a.txt"})
+    assert (out / "a.txt").read_bytes() == b"x"

@@ -91,7 +91,50 @@ def test_signature_records_every_setting_that_changes_the_output():
 
 def test_record_holds_every_field():
     record = Settings().record()
-    assert set(record) == {"encoder", "word_model", "src_lang", "tgt_lang", "presegmented", "align", "locate",
-                           "flags", "cache"}
+    assert set(record) == {"encoder", "word_model", "src_lang", "tgt_lang", "presegmented", "outputs", "align",
+                           "locate", "flags", "cache"}
     assert record["align"]["skip_penalty"] == AlignConfig().skip_penalty
-    assert all(key.split(".")[0] in record for key in known_keys())
+    assert all(key.split(".")[0] in record for key in known_keys() if key != "cache_dir")
+
+
+def test_explicit_cache_folder_beats_the_config_files(tmp_path):
+    config = tmp_path / "align.toml"
+    config.write_text(f'cache_dir = "{tmp_path / "from_toml"}"\npresegmented = true\n', encoding="utf-8")
+    assert make_settings(config_file=config).cache.root == tmp_path / "from_toml"
+    settings = settings_from(config=config, cache_dir=tmp_path / "explicit")
+    assert settings.cache.root == tmp_path / "explicit" and settings.presegmented is True
+    bad = tmp_path / "bad.toml"
+    bad.write_text("cache_dir = 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'cache_dir' must be str"):
+        make_settings(config_file=bad)
+
+
+def test_arguments_left_out_keep_the_given_settings(tmp_path):
+    base = Settings(src_lang="de", tgt_lang="fr", presegmented=True)
+    settings = settings_from(settings=base, cache_dir=tmp_path)
+    assert (settings.src_lang, settings.tgt_lang, settings.presegmented) == ("de", "fr", True)
+
+
+@pytest.mark.parametrize("key,value", [("align.max_per_side", 0), ("align.band", -1), ("locate.candidates", 0),
+                                       ("flags.token_layer", 99)])
+def test_values_out_of_range_are_refused(key, value):
+    with pytest.raises(InputError, match=f"setting '{key}' must be"):
+        make_settings(sets={key: value})
+
+
+def test_every_limit_names_a_setting():
+    from align.settings import LIMITS
+
+    assert set(LIMITS) <= set(known_keys())
+
+
+def test_outputs_choose_the_files_and_enter_the_signature():
+    from align.export import outputs_of
+    from align.model import BuildResult
+
+    settings = make_settings(sets={"outputs": ["links.jsonl", "corpus.tmx"]})
+    assert settings.outputs == ("links.jsonl", "corpus.tmx")
+    assert [w.name for w in outputs_of(BuildResult((), (), (), {}), settings.outputs)] == ["links.jsonl", "corpus.tmx"]
+    assert "outputs:links.jsonl,corpus.tmx" in settings.signature()
+    with pytest.raises(InputError, match="'outputs' must be tuple"):
+        make_settings(sets={"outputs": "links.jsonl"})

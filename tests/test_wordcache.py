@@ -15,7 +15,7 @@ import pytest
 from align.cache import E5_DIRNAME, CacheFolder
 from align.e5_convert import build_e5_model
 from align.errors import InputError
-from align.tokens import WORD_RE, E5Words, Words, _pool, load_vocabulary
+from align.tokens import WORD_RE, E5Words, Words, pool_words, load_vocabulary
 from align.wordcache import CachedWordModel, load_word_model
 from cachefaults import read_only, tiny_disk
 from conftest import EN_SENTENCES, RU_SENTENCES
@@ -150,7 +150,7 @@ def test_e5_small_words_are_layer_8_hidden_states_under_the_old_key(shared_cache
         offsets = batch.pop("offset_mapping")[0].tolist()
         with torch.inference_mode():
             layer8 = bert(**batch).hidden_states[8][0].float().numpy()
-        expected = _pool(text, layer8, offsets)
+        expected = pool_words(text, layer8, offsets)
         assert got.spans == expected.spans
         np.testing.assert_allclose(got.vectors, expected.vectors, atol=1e-4)
     old_key = hashlib.sha256(f"{E5_DIRNAME}|words|8\0{TEXTS[0]}".encode()).digest()
