@@ -7,6 +7,7 @@ import json
 import logging
 import math
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -53,6 +54,9 @@ def main(
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Debug messages."),
 ) -> None:
     """Align Russian originals with English renderings and flag mismatches."""
+    # Past a file size limit (ulimit -f) a write then fails with EFBIG, reported as an
+    # error, instead of the signal killing the process.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_MessageFormatter())
     logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)

@@ -5,6 +5,7 @@ every pair is flagged (`flagged`)."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,8 @@ from align.doccache import cached_document
 from align.embed import Encoder
 from align.errors import InputError
 from align.flags import flag_links
-from align.ingest import read_document, read_lines
+from align.ingest import MAX_INPUT_BYTES, check_readable, read_document, read_lines
+from align.ingest.decode import decode_bytes
 from align.locate import locate_all
 from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Sentence
 from align.segment import split_document
@@ -53,14 +55,17 @@ def segment_document(document: Document, presegmented: bool = False) -> list[Sen
     return sentences
 
 
-def load_document(path: Path, lang: str, encoder: Encoder, cache: CacheFolder,
-                  presegmented: bool = False) -> EmbeddedDocument:
-    """Read, segment (both cached on disk by file content) and embed one file."""
+def load_document(path: Path, lang: str, encoder: Encoder, cache: CacheFolder, presegmented: bool = False,
+                  max_bytes: int = MAX_INPUT_BYTES) -> EmbeddedDocument:
+    """Read, segment (both cached on disk by file content) and embed one file of at most
+    ``max_bytes``."""
 
     def read_and_segment() -> tuple[Document, list[Sentence]]:
-        document = replace(read_lines(path), lang=lang) if presegmented else read_document(path, lang)
+        document = (replace(read_lines(path, max_bytes), lang=lang) if presegmented
+                    else read_document(path, lang, max_bytes))
         return document, segment_document(document, presegmented)
 
+    check_readable(path, max_bytes)  # before the document cache hashes the file's bytes
     document, sentences = cached_document(Path(path), f"{lang}|{presegmented}", cache, read_and_segment)
     return EmbeddedDocument(document, tuple(sentences), encoder.encode([s.text for s in sentences]))
 
@@ -84,33 +89,54 @@ def align_pair(src: Path, tgt: Path, settings: Settings, components: Components,
                with_flags: bool = True) -> AlignedPair:
     """Align two files that translate each other; links carry flags unless ``with_flags`` is off."""
     encoder = components.encoder
-    src_doc = load_document(src, settings.src_lang, encoder, settings.cache, settings.presegmented)
-    tgt_doc = load_document(tgt, settings.tgt_lang, encoder, settings.cache, settings.presegmented)
+    src_doc = load_document(src, settings.src_lang, encoder, settings.cache, settings.presegmented, settings.max_bytes)
+    tgt_doc = load_document(tgt, settings.tgt_lang, encoder, settings.cache, settings.presegmented, settings.max_bytes)
     pair = AlignedPair(src_doc, tgt_doc, align_documents(src_doc, tgt_doc, settings.align, encoder.encode),
                        "parallel")
     return flagged(pair, settings, components) if with_flags else pair
 
 
 def read_manifest(src_dir: Path, tgt_dir: Path) -> list[tuple[Path, Path]]:
-    """``pairs.csv`` (columns ``ru``/``en`` or first two columns: file names) in either folder."""
-    for folder in (src_dir, tgt_dir):
-        manifest = Path(folder) / "pairs.csv"
-        if manifest.exists():
-            with manifest.open(encoding="utf-8", newline="") as handle:
-                rows = [row for row in csv.reader(handle) if row and not row[0].startswith("#")]
-            if rows and rows[0][0].strip().lower() in {"ru", "src", "source"}:
-                rows = rows[1:]
-            pairs = []
-            for row in rows:
-                if len(row) < 2:
-                    raise InputError(manifest, f"line needs two file names: {','.join(row)}")
-                src, tgt = Path(src_dir) / row[0].strip(), Path(tgt_dir) / row[1].strip()
-                for path in (src, tgt):
-                    if not path.exists():
-                        raise InputError(manifest, f"names a missing file: {path}")
-                pairs.append((src, tgt))
-            return pairs
-    return []
+    """``pairs.csv`` (columns ``ru``/``en`` or first two columns: file names) in either folder.
+
+    Decoded like any input; every entry must name a file directly inside its folder (no
+    absolute path, ``..``, subfolder or hidden file: nothing outside is ever read), and a
+    row may not repeat."""
+    manifest = manifest_path(src_dir, tgt_dir)
+    if manifest is None:
+        return []
+    text, _ = decode_bytes(_manifest_bytes(manifest), manifest)
+    rows = [row for row in csv.reader(io.StringIO(text)) if row and "".join(row).strip()
+            and not row[0].lstrip().startswith("#")]
+    if rows and rows[0][0].strip().lower() in {"ru", "src", "source"}:
+        rows = rows[1:]
+    pairs: list[tuple[Path, Path]] = []
+    for number, row in enumerate(rows, start=1):
+        if len(row) < 2:
+            raise InputError(manifest, f"row {number} needs two file names: {','.join(row)}")
+        pair = (_manifest_entry(manifest, Path(src_dir), row[0]), _manifest_entry(manifest, Path(tgt_dir), row[1]))
+        if pair in pairs:
+            raise InputError(manifest, f"row {number} repeats the pair {row[0].strip()}, {row[1].strip()}")
+        pairs.append(pair)
+    return pairs
+
+
+def _manifest_bytes(manifest: Path) -> bytes:
+    try:
+        return manifest.read_bytes()
+    except OSError as err:
+        raise InputError(manifest, f"cannot read file: {err.strerror or err}") from None
+
+
+def _manifest_entry(manifest: Path, folder: Path, name: str) -> Path:
+    """The file ``name`` of a manifest row, which must lie directly inside ``folder``."""
+    name = name.strip()
+    if not name or Path(name).name != name or name in {".", ".."} or name.startswith("."):
+        raise InputError(manifest, f"{name!r} must be the name of a file in {folder} (no path, no hidden file)")
+    path = folder / name
+    if not path.is_file():
+        raise InputError(manifest, f"names a missing file: {path}")
+    return path
 
 
 def manifest_path(src_dir: Path, tgt_dir: Path) -> Path | None:
@@ -152,4 +178,5 @@ def build(src_dir: Path, tgt_dir: Path, settings: Settings, components: Componen
 def _load_all(files: list[Path], lang: str, label: str, settings: Settings, components: Components,
               progress: Progress | None) -> dict[Path, EmbeddedDocument]:
     tracked: Iterable[Path] = progress(files, label) if progress else files
-    return {p: load_document(p, lang, components.encoder, settings.cache, settings.presegmented) for p in tracked}
+    return {p: load_document(p, lang, components.encoder, settings.cache, settings.presegmented, settings.max_bytes)
+            for p in tracked}

@@ -196,14 +196,36 @@ def split_spans(text: str, lang: str) -> list[tuple[int, int]]:
     return _split(text, _model(text))
 
 
+# A "sentence" longer than this (characters) is cut at spaces into pieces no longer: a
+# line with no punctuation (a table, a dump) would otherwise be one unit for the encoders,
+# whose token windows end long before it, and for the aligner.
+MAX_SENTENCE_CHARS = 2000
+
+
 def split_document(doc: Document) -> list[Sentence]:
     """Split every paragraph of ``doc`` into sentences with original-file offsets."""
     model = _model(doc.text)
     sentences: list[Sentence] = []
     for p in doc.paragraphs:
-        for s, e in _split(p.text, model):
+        for s, e in (piece for span in _split(p.text, model) for piece in cut_long(p.text, *span)):
             start, end = p.original_span(s, e)
             sentences.append(
                 Sentence(str(doc.path), len(sentences), p.index, p.text[s:e], start, end)
             )
     return sentences
+
+
+def cut_long(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """``text[start:end]`` as spans of at most ``limit`` characters, cut after the last
+    space before the limit (mid-word only when a piece has no space)."""
+    pieces = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + 1, start + limit)
+        cut = cut + 1 if cut > start else start + limit
+        pieces.append((start, len(text[start:cut].rstrip()) + start))
+        start = cut
+        while start < end and text[start] == " ":
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces

@@ -30,6 +30,7 @@ from align.wordcache import word_model_name
 SECTIONS: dict[str, type] = {"align": AlignConfig, "locate": LocateConfig, "flags": FlagConfig}
 # Least (and greatest) values of the numeric settings whose other values make no sense.
 LIMITS: dict[str, tuple[float, float | None]] = {
+    "max_input_mb": (0.001, 1e6),
     "align.max_per_side": (1, None), "align.band": (1, None), "align.coarse_size": (2, None),
     "align.neighbours": (1, None), "align.anchor_window": (0, None), "align.min_scale": (1e-6, None),
     "align.skip_penalty": (0, None), "align.merge_penalty": (0, None), "align.paragraph_penalty": (0, None),
@@ -52,10 +53,15 @@ class Settings:
     tgt_lang: str = "en"
     presegmented: bool = False
     outputs: tuple[str, ...] = ()  # output file names to write (`align outputs`); empty: every one the run has
+    max_input_mb: float = 100.0  # larger input files are refused (a clear error, not hours of reading)
     align: AlignConfig = AlignConfig()
     locate: LocateConfig = LocateConfig()
     flags: FlagConfig = FlagConfig()
     cache: CacheFolder = field(default_factory=lambda: CacheFolder(Path.home() / ".cache" / "align"))
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_input_mb * 1_000_000)
 
     @property
     def word_model_id(self) -> str:
@@ -176,7 +182,7 @@ def _apply(settings: Settings, data: Mapping[str, Any], source: str) -> Settings
                 raise InputError(source, f"[{key}] must be a table of settings, got {value!r}")
             changes[key] = _apply_section(getattr(settings, key), key, value, source)
         elif key in top and key != "cache":
-            changes[key] = _checked(value, top[key].default, key, source)
+            changes[key] = _in_range(_checked(value, top[key].default, key, source), key, source)
         elif key == "cache_dir":
             changes["cache"] = resolve_cache(Path(_checked(value, "", key, source)), {})
         else:

@@ -116,10 +116,9 @@ def _bad_input_cases():
         return en / "statement.txt", "binary"
 
     def undecodable(ru, en):
-        # Every byte decodes in KOI8-R or CP1251, so these bytes read as Cyrillic and the script
-        # check refuses them; telling mojibake apart from Russian is the reliability issue's work.
+        # Every byte decodes in KOI8-R or CP1251, but the letters make no language.
         (en / "statement.txt").write_bytes(b"\x81\x8d\x8f\x90\x9d" * 50)
-        return en / "statement.txt", "Cyrillic letters), but the folder is for English"
+        return en / "statement.txt", "reads as no language"
 
     def russian_in_english_folder(ru, en):
         (en / "statement.txt").write_text((ru / "statement.txt").read_text(encoding="utf-8"), encoding="utf-8")

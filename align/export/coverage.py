@@ -4,37 +4,48 @@ sentences with a source and the Russian documents and lines it draws on)."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from align.export.registry import ExportContext, Writer, register
+from align.export.safe import cell, md_path
 from align.model import AlignedPair, BuildResult, Passage
 
 
 def no_source_table(context: ExportContext) -> bytes:
     result = context.result
-    lines = ["file\tsentence\tstart\tend\ttext"]
+    rows = [["file", "sentence", "start", "end", "text"]]
     for doc in result.tgt_docs:
         for j in result.unmatched.get(str(doc.path), ()):
             s = doc.sentences[j]
-            lines.append(f"{doc.path}\t{j}\t{s.start}\t{s.end}\t{s.text.replace(chr(9), ' ')}")
-    return ("\n".join(lines) + "\n").encode()
+            rows.append([cell(str(doc.path)), str(j), str(s.start), str(s.end), cell(s.text)])
+    return _tsv(rows)
 
 
 def coverage_tsv(context: ExportContext) -> bytes:
     """One row per passage: English and Russian sentence ids and lines, and its score."""
     lines = context.lines.of
-    rows = ["en_file\ten_sentences\ten_lines\tru_file\tru_sentences\tru_lines\tscore"]
+    rows = [["en_file", "en_sentences", "en_lines", "ru_file", "ru_sentences", "ru_lines", "score"]]
     for doc in context.result.tgt_docs:
         for pair in (p for p in context.result.pairs if p.tgt is doc):
             for ps in pair.passages or (_whole(pair),):
-                rows.append(f"{doc.path}\t{ps.en_start}-{ps.en_end - 1}\t{lines(doc, ps.en_start, ps.en_end - 1)}"
-                            f"\t{pair.src.path}\t{ps.ru_start}-{ps.ru_end - 1}"
-                            f"\t{lines(pair.src, ps.ru_start, ps.ru_end - 1)}\t{ps.score:.3f}")
-    return ("\n".join(rows) + "\n").encode()
+                rows.append([cell(str(doc.path)), f"{ps.en_start}-{ps.en_end - 1}", lines(doc, ps.en_start, ps.en_end - 1),
+                             cell(str(pair.src.path)), f"{ps.ru_start}-{ps.ru_end - 1}",
+                             lines(pair.src, ps.ru_start, ps.ru_end - 1), f"{ps.score:.3f}"])
+    return _tsv(rows)
+
+
+def _tsv(rows: list[list[str]]) -> bytes:
+    """Tab-separated rows; the csv module quotes a cell holding a tab, quote or line break."""
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
 
 
 def coverage_markdown(context: ExportContext) -> bytes:
     """Per English text: share of sentences with a source, Russian documents and lines."""
     lines = context.lines.of
-    md = ["# Coverage: which Russian documents each English text draws on", "",
+    table = ["# Coverage: which Russian documents each English text draws on", "",
           "| English file | sentences | with a source | share | Russian documents (lines) |",
           "|---|---:|---:|---:|---|"]
     for doc in context.result.tgt_docs:
@@ -44,10 +55,11 @@ def coverage_markdown(context: ExportContext) -> bytes:
         for pair in located:
             spans = pair.passages or (_whole(pair),)
             ranges = ", ".join(lines(pair.src, start, end - 1) for start, end in _merged_rows(spans))
-            sources.append(f"{pair.src.path} ({ranges})")
+            sources.append(f"{md_path(str(pair.src.path))} ({ranges})")
         total = len(doc.sentences)
-        md.append(f"| {doc.path} | {total} | {len(linked)} | {len(linked) / total:.1%} | {'; '.join(sources) or '–'} |")
-    return ("\n".join(md) + "\n").encode()
+        table.append(f"| {md_path(str(doc.path))} | {total} | {len(linked)} | {len(linked) / total:.1%} | "
+                     f"{'; '.join(sources) or '–'} |")
+    return ("\n".join(table) + "\n").encode()
 
 
 def _merged_rows(passages: tuple[Passage, ...]) -> list[tuple[int, int]]:

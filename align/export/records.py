@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from align.export.registry import ExportContext, Writer, register
+from align.export.safe import plain
 from align.model import AlignedPair, BuildResult, Flag, Link, Sentence
 from align.scoring import format_link
 
 
 def side_record(path: Path, sentences: tuple[Sentence, ...], ids: tuple[int, ...]) -> dict[str, Any]:
     return {
-        "file": str(path),
+        "file": plain(str(path)),
         "ids": list(ids),
         "spans": [[sentences[i].start, sentences[i].end] for i in ids],
-        "text": " ".join(sentences[i].text for i in ids),
+        "text": plain(" ".join(sentences[i].text for i in ids)),
     }
 
 
@@ -28,7 +29,7 @@ def link_records(pair: AlignedPair) -> Iterator[dict[str, Any]]:
     src_key, tgt_key = _keys(src.lang, tgt.lang)
     for number, link in enumerate(pair.links):
         yield {
-            "pair": f"{src.path}|{tgt.path}",
+            "pair": plain(f"{src.path}|{tgt.path}"),
             "link": number,
             "score": round(float(link.score), 4),
             src_key: side_record(src.path, src.sentences, link.src),
@@ -43,7 +44,7 @@ def _keys(src_lang: str, tgt_lang: str) -> tuple[str, str]:
 
 
 def _flag_record(flag: Flag) -> dict[str, Any]:
-    return {"kind": flag.kind, "severity": flag.severity, "evidence": flag.evidence, "score": flag.score}
+    return {"kind": flag.kind, "severity": flag.severity, "evidence": plain(flag.evidence), "score": flag.score}
 
 
 def jsonl_bytes(context: ExportContext) -> bytes:

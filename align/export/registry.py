@@ -84,5 +84,9 @@ def write_outputs(folder: Path, context: ExportContext, writers: list[Writer]) -
     run that this one does not write are gone; other files in the folder are kept).
     Returns the names written."""
     rendered = render_all(context, writers)
-    write_file_set(folder, rendered, owned=set(WRITERS))
+    try:
+        write_file_set(folder, rendered, owned=set(WRITERS))
+    except OSError as err:  # a full disk, a file size limit, a folder made read-only meanwhile
+        raise InputError(folder, f"cannot write the outputs ({err.strerror or err}); "
+                                 "the previous outputs are left as they were") from None
     return list(rendered)

@@ -6,6 +6,7 @@ from itertools import groupby
 
 from align.export.lines import LineNumbers
 from align.export.registry import ExportContext, Writer, register
+from align.export.safe import md, md_path
 from align.model import AlignedPair, EmbeddedDocument, Link
 
 SERIOUS = ("critical", "major")
@@ -35,7 +36,7 @@ def _pair_section(pair: AlignedPair, lines: LineNumbers) -> list[str]:
     added = sum(len(link.tgt) for link in links if not link.src)
     no_source = (f"{added} English sentences with no source" if pair.mode == "parallel" else
                  "English sentences outside the passages found are listed in `no_source.tsv`")
-    out = [f"## {pair.src.path} ↔ {pair.tgt.path}", "",
+    out = [f"## {md_path(str(pair.src.path))} ↔ {md_path(str(pair.tgt.path))}", "",
            f"{len(links)} links: {len(serious)} with a major or critical flag; {left_out} Russian "
            f"sentences with no rendering; {no_source}.", ""]
     for kind, run in groupby(links, key=_kind):
@@ -72,13 +73,14 @@ def _flagged(pair: AlignedPair, link: Link, lines: LineNumbers) -> list[str]:
            f"- ru: {_quote(pair.src, link.src)}", f"- en: {_quote(pair.tgt, link.tgt)}"]
     for flag in sorted(link.flags, key=lambda f: (f.severity not in SERIOUS, f.kind)):
         label = f"**{flag.kind}**, {flag.severity}" if flag.severity in SERIOUS else f"{flag.kind}, {flag.severity}"
-        out.append(f"- {label}: {flag.evidence}")
+        out.append(f"- {label}: {md(flag.evidence)}")
     return out + [""]
 
 
 def _quote(doc: EmbeddedDocument, ids: tuple[int, ...] | list[int]) -> str:
+    """The sentences as one line of literal Markdown, cut at a word after QUOTE_CHARS."""
     text = " ".join(doc.sentences[i].text for i in ids).replace("\n", " ")
-    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
+    return md(text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …")
 
 
 register(Writer("review.md", "for a translator: passages left out or added and links with major or critical "

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from align.export.registry import Writer, register
+from align.export.safe import md, md_path
 from align.model import BuildResult
 
 
@@ -21,7 +22,7 @@ class Summary:
     def markdown(self, signature: str) -> str:
         lines = ["# Alignment summary", "", "## Documents", "", "| file | language | sentences |",
                  "|---|---|---:|"]
-        lines += [f"| {f} | {lang} | {n} |" for f, lang, n in self.documents]
+        lines += [f"| {md_path(f)} | {md(lang)} | {n} |" for f, lang, n in self.documents]
         lines += ["", "## Links by type", "", "| type | links |", "|---|---:|"]
         lines += [f"| {t} | {n} |" for t, n in sorted(self.link_types.items(), key=_type_order)]
         lines += ["", "## Flags by kind", "", "| kind | severity | links |", "|---|---|---:|"]
@@ -31,8 +32,10 @@ class Summary:
                   "|---|---:|---:|---:|---|"]
         for f, linked, total, sources in self.coverage:
             share = linked / total if total else 0.0
-            lines.append(f"| {f} | {linked} | {total - linked} | {share:.1%} | {', '.join(sources) or '–'} |")
-        lines += ["", f"Signature: `{signature}`", ""]
+            drawn = ", ".join(md_path(source) for source in sources) or "–"
+            lines.append(f"| {md_path(f)} | {linked} | {total - linked} | {share:.1%} | {drawn} |")
+        code = signature.replace("`", "'")  # a code span: literal, whatever the encoder's name
+        lines += ["", f"Signature: `{code}`", ""]
         return "\n".join(lines)
 
     def record(self) -> dict[str, Any]:

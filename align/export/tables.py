@@ -5,27 +5,29 @@ from __future__ import annotations
 import pandas as pd
 
 from align.export.registry import ExportContext, Writer, register
+from align.export.safe import cell
 from align.model import AlignedPair
 
 COLUMNS = ["src_file", "tgt_file", "link", "type", "src_ids", "tgt_ids", "score", "src_text", "tgt_text", "flags"]
 
 
 def links_frame(pairs: tuple[AlignedPair, ...] | list[AlignedPair]) -> pd.DataFrame:
-    """One row per link: files, ids, texts, score, link type and flags."""
+    """One row per link: files, ids, texts, score, link type and flags; every text is a
+    safe spreadsheet cell (`safe.cell`), and pandas quotes tabs and line breaks."""
     rows = []
     for pair in pairs:
         for number, link in enumerate(pair.links):
             rows.append({
-                "src_file": str(pair.src.path),
-                "tgt_file": str(pair.tgt.path),
+                "src_file": cell(str(pair.src.path)),
+                "tgt_file": cell(str(pair.tgt.path)),
                 "link": number,
                 "type": link.kind,
                 "src_ids": " ".join(map(str, link.src)),
                 "tgt_ids": " ".join(map(str, link.tgt)),
                 "score": round(float(link.score), 4),
-                "src_text": " ".join(pair.src.sentences[i].text for i in link.src),
-                "tgt_text": " ".join(pair.tgt.sentences[j].text for j in link.tgt),
-                "flags": "; ".join(f"{f.kind}/{f.severity}: {f.evidence}" for f in link.flags),
+                "src_text": cell(" ".join(pair.src.sentences[i].text for i in link.src)),
+                "tgt_text": cell(" ".join(pair.tgt.sentences[j].text for j in link.tgt)),
+                "flags": cell("; ".join(f"{f.kind}/{f.severity}: {f.evidence}" for f in link.flags)),
             })
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from align.export.registry import Writer, register
+from align.export.safe import plain
 from align.model import AlignedPair
 from align.version import __version__
 
@@ -20,7 +21,7 @@ def tmx_bytes(pairs: tuple[AlignedPair, ...], src_lang: str, tgt_lang: str) -> b
         for number, link in enumerate(pair.links):
             if not (link.src and link.tgt):
                 continue
-            tu = etree.SubElement(body, "tu", tuid=f"{pair.src.path.name}|{pair.tgt.path.name}|{number}")
+            tu = etree.SubElement(body, "tu", tuid=plain(f"{pair.src.path.name}|{pair.tgt.path.name}|{number}"))
             _prop(tu, "x-score", f"{link.score:.4f}")
             _prop(tu, "x-link", link.kind)
             _prop(tu, "x-source-file", str(pair.src.path))
@@ -29,18 +30,13 @@ def tmx_bytes(pairs: tuple[AlignedPair, ...], src_lang: str, tgt_lang: str) -> b
                 _prop(tu, f"x-flag-{flag.kind}", f"{flag.severity}: {flag.evidence}")
             for lang, doc, ids in ((src_lang, pair.src, link.src), (tgt_lang, pair.tgt, link.tgt)):
                 tuv = etree.SubElement(tu, "tuv", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
-                etree.SubElement(tuv, "seg").text = _xml_safe(" ".join(doc.sentences[i].text for i in ids))
+                etree.SubElement(tuv, "seg").text = plain(" ".join(doc.sentences[i].text for i in ids))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
                           doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
 
 
 def _prop(tu, kind: str, value: str) -> None:
-    etree.SubElement(tu, "prop", type=kind).text = _xml_safe(value)
-
-
-def _xml_safe(text: str) -> str:
-    """Drop characters XML 1.0 forbids (control characters from PDF extraction)."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+    etree.SubElement(tu, "prop", type=kind).text = plain(value)
 
 
 register(Writer("corpus.tmx", "TMX 1.4b, one <tu> per link with both sides; score and flags as <prop>",

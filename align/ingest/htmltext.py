@@ -34,8 +34,12 @@ def visible_text(raw: str) -> tuple[str, list[int]]:
 
 
 def read_html(raw: str) -> list[Paragraph]:
-    """Innermost block elements (p, h1-h6, li, blockquote) as paragraphs; h1-h6 are headings."""
-    root = lxml.html.fromstring(raw.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    """Innermost block elements (p, h1-h6, li, blockquote) as paragraphs; h1-h6 are headings.
+    A file with no elements at all (only a comment, say) has no paragraphs."""
+    try:
+        root = lxml.html.fromstring(raw.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except etree.ParserError:
+        return []
     visible, offsets = visible_text(raw)
     cursor = 0
     paragraphs: list[Paragraph] = []
