@@ -76,6 +76,7 @@ class Meta:
     """What a publisher puts on the title page and in the book's metadata."""
 
     title: str
+    title_lang: str
     tgt_title: str
     author: str
     translator: str
@@ -158,7 +159,7 @@ def located_edition(doc: EmbeddedDocument, pairs: list[AlignedPair], src_lang: s
     order, each headed by the Russian file and lines it renders."""
     counter = _Counter()
     found = sorted(((pair, passage) for pair in pairs for passage in pair.passages), key=lambda pp: pp[1].en_start)
-    sections = []
+    sections, labels = [], []
     for number, (pair, passage) in enumerate(found, 1):
         links = [link for link in pair.links if _inside(link, passage)]
         if not links:
@@ -168,8 +169,9 @@ def located_edition(doc: EmbeddedDocument, pairs: list[AlignedPair], src_lang: s
         en_lines = lines.words(doc, passage.en_start, passage.en_end - 1)
         reference = f"{pair.src.path.name}, {ru_lines} ↔ {doc.path.name}, {en_lines}"
         sections.append(Section(f"passage-{number}", reference, tuple(rows)))
+        labels.append(f"English {en_lines} · Russian {ru_lines}")
     meta = _meta((), doc.document.paragraphs, doc.path, src_lang, tgt_lang, overrides)
-    toc = tuple(TocEntry(s.anchor, "", s.reference) for s in sections)
+    toc = tuple(TocEntry(s.anchor, "", label) for s, label in zip(sections, labels))
     return Edition(_safe_stem(doc.path.stem), meta, tuple(sections), toc, (), _notes(doc))
 
 
@@ -284,8 +286,9 @@ def _meta(src: tuple[Paragraph, ...], tgt: tuple[Paragraph, ...], tgt_path: Path
     src_title, src_author = _title_and_author(src)
     tgt_title, tgt_author = _title_and_author(tgt)
     title = overrides.title or src_title or tgt_title or tgt_path.stem.replace("_", " ")
+    title_lang = src_lang if overrides.title or src_title else tgt_lang
     author = overrides.author or src_author or tgt_author
-    return Meta(title, tgt_title if tgt_title != title else "", author, overrides.translator or "",
+    return Meta(title, title_lang, tgt_title if tgt_title != title else "", author, overrides.translator or "",
                 src_lang, tgt_lang)
 
 

@@ -137,7 +137,8 @@ def _chapter(edition: Edition, chapter: _Chapter) -> bytes:
 def _title_page(edition: Edition) -> bytes:
     meta = edition.meta
     root, body = _document(edition, meta.title)
-    _el(body, "h1", meta.title, class_="title main")
+    _el(body, "h1", meta.title, class_="title main",
+        lang=meta.title_lang if meta.title_lang != meta.src_lang else None)
     if meta.tgt_title:
         _el(body, "p", meta.tgt_title, class_="title sub", lang=meta.tgt_lang)
     if meta.author:
@@ -192,7 +193,7 @@ def _package(edition: Edition, chapters: list[str], notes: bool) -> bytes:
                          attrib={"version": "3.0", "unique-identifier": "book-id", XML_LANG: meta.src_lang})
     metadata = etree.SubElement(root, f"{{{OPF}}}metadata")
     etree.SubElement(metadata, f"{{{DC}}}identifier", id="book-id").text = edition.identifier
-    etree.SubElement(metadata, f"{{{DC}}}title").text = meta.title
+    etree.SubElement(metadata, f"{{{DC}}}title", attrib={XML_LANG: meta.title_lang}).text = meta.title
     for lang in dict.fromkeys((meta.src_lang, meta.tgt_lang)):
         etree.SubElement(metadata, f"{{{DC}}}language").text = lang
     for tag, person, role in (("creator", meta.author, "aut"), ("contributor", meta.translator, "trl")):
