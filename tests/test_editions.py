@@ -50,7 +50,8 @@ EN = """<html><body><p>Anton Chekhov</p><h1>The Chameleon &amp; "cat"</h1>
 <p>The superintendent walks across the square. A policeman strides after him.</p>
 <p>There is silence all around. <i>Not a soul</i> &lt;script&gt;alert(2)&lt;/script&gt;.</p>
 <h2>Song</h2>
-<p>There speeds a troika bold and daring<br>Along the highway wide and long.<br>The bell, a gift of Valdai, ringing,<br>Drones sadly under the yoke.</p>
+<p>There speeds a troika bold and daring<br>Along the highway wide and long.<br>The bell, a gift of Valdai,
+ringing,<br>Drones sadly under the yoke.</p>
 <p>An added paragraph.</p>
 </body></html>"""
 
@@ -118,7 +119,7 @@ def test_title_author_toc_verse_notes_and_marks(made_up_pair):
     assert len(verse.findall(".//br")) == 3 and verse.text_content().startswith("Вот мчится тройка удалая")
     notes = page.get_element_by_id("notes")
     assert [li.text for li in notes.findall(".//li")] == ["Примечание <автора> & ко.", "The author's note."]
-    kinds = {e.get("title") for e in page.find_class("m-omission")} | {e.get("title") for e in page.find_class("m-addition")}
+    kinds = {e.get("title") for kind in ("m-omission", "m-addition") for e in page.find_class(kind)}
     assert {"«Ни души» dropped", "not rendered in the translation", "not in the original"} <= kinds
     assert page.get_element_by_id("marks").get("checked") is None  # marks are off for readers
 
@@ -152,7 +153,8 @@ def test_a_file_set_can_hold_folders_and_still_swaps_whole(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "README.md").write_text("mine")
-    write_file_set(out, {"a.txt": b"a", "editions/x.html": b"old", "editions/y.epub": b"old"}, owned={"a.txt", "editions"})
+    owned = {"a.txt", "editions"}
+    write_file_set(out, {"a.txt": b"a", "editions/x.html": b"old", "editions/y.epub": b"old"}, owned=owned)
     write_file_set(out, {"a.txt": b"b", "editions/x.html": b"new"}, owned={"a.txt", "editions"})
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == ["README.md", "a.txt", "editions",
                                                                           "editions/x.html"]
@@ -334,6 +336,23 @@ def test_the_page_keeps_its_layout_with_scripts_off_and_stacks_on_a_phone(browse
         assert not _shown(browser, ".side") and _shown(browser, ".il")
     finally:
         browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def test_the_page_follows_a_dark_scheme_and_prints_without_controls(browser, made_up_pair, tmp_path, artefacts):
+    page = tmp_path / "book.html"
+    page.write_bytes(edition_html(parallel_edition(made_up_pair, "ru", "en")))
+    background = "return getComputedStyle(document.body).backgroundColor"
+    try:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+            "features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        _open(browser, page, 1280, 900)
+        assert browser.execute_script(background) == "rgb(22, 21, 19)"
+        browser.save_screenshot(str(artefacts / "made-up-dark.png"))
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert browser.execute_script(background) == "rgb(255, 255, 255)"
+        assert not _shown(browser, ".controls") and _shown(browser, ".side.tgt")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
 
 
 # --- real texts (the aligner's models) ------------------------------------------------------

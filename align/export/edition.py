@@ -11,18 +11,22 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import count
 from pathlib import Path
 
 from align.errors import InputError
 from align.export.lines import LineNumbers
-from align.model import AlignedPair, BuildResult, EmbeddedDocument, Link, Paragraph
+from align.ingest import HTML_SUFFIXES
+from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Paragraph, Passage
 
 LANGUAGE_NAMES = {"ru": "Russian", "en": "English", "de": "German", "fr": "French", "uk": "Ukrainian",
                   "be": "Belarusian", "es": "Spanish", "it": "Italian", "zh": "Chinese", "is": "Icelandic"}
 VERSE_LINE = 60  # a paragraph of 2+ lines, none longer than this, is verse: its line breaks are kept
 AUTHOR_LINE = 60  # a short first paragraph before the first heading names the author
-_BREAK = re.compile(r"<br\s*/?>|<delimiter>|\n", re.I)
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.I)  # in an HTML original a newline is a space
+_TEXT_BREAK = re.compile(r"\n")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # XML 1.0 forbids them (PDF debris)
@@ -121,7 +125,7 @@ class MetaOverrides:
 
 
 def editions_of(result: BuildResult, src_lang: str, tgt_lang: str, lines: LineNumbers | None = None,
-                overrides: MetaOverrides = MetaOverrides()) -> list[Edition]:
+                overrides: MetaOverrides | None = None) -> list[Edition]:
     """One edition per parallel pair, and one per located English text (its passages, each
     with its place in the Russian collection); stems are unique."""
     lines = lines or LineNumbers()
@@ -141,9 +145,9 @@ def editions_of(result: BuildResult, src_lang: str, tgt_lang: str, lines: LineNu
 
 
 def parallel_edition(pair: AlignedPair, src_lang: str, tgt_lang: str,
-                     overrides: MetaOverrides = MetaOverrides()) -> Edition:
+                     overrides: MetaOverrides | None = None) -> Edition:
     """The whole pair, row by row."""
-    rows = _rows(pair, pair.links, _Counter())
+    rows = _rows(pair, pair.links, count(1))
     stem = pair.src.path.stem if pair.src.path.stem == pair.tgt.path.stem else (
         f"{pair.src.path.stem}--{pair.tgt.path.stem}")
     meta = _meta(pair.src.document.paragraphs, pair.tgt.document.paragraphs, pair.tgt.path, src_lang, tgt_lang,
@@ -154,10 +158,10 @@ def parallel_edition(pair: AlignedPair, src_lang: str, tgt_lang: str,
 
 
 def located_edition(doc: EmbeddedDocument, pairs: list[AlignedPair], src_lang: str, tgt_lang: str,
-                    lines: LineNumbers, overrides: MetaOverrides = MetaOverrides()) -> Edition:
+                    lines: LineNumbers, overrides: MetaOverrides | None = None) -> Edition:
     """An English text's passages found in the Russian collection, in the English text's
     order, each headed by the Russian file and lines it renders."""
-    counter = _Counter()
+    counter = count(1)  # link numbers (the counterpart keys) unique across the sections
     found = sorted(((pair, passage) for pair in pairs for passage in pair.passages), key=lambda pp: pp[1].en_start)
     sections, labels = [], []
     for number, (pair, passage) in enumerate(found, 1):
@@ -171,28 +175,18 @@ def located_edition(doc: EmbeddedDocument, pairs: list[AlignedPair], src_lang: s
         sections.append(Section(f"passage-{number}", reference, tuple(rows)))
         labels.append(f"English {en_lines} · Russian {ru_lines}")
     meta = _meta((), doc.document.paragraphs, doc.path, src_lang, tgt_lang, overrides)
-    toc = tuple(TocEntry(s.anchor, "", label) for s, label in zip(sections, labels))
+    toc = tuple(TocEntry(s.anchor, "", label) for s, label in zip(sections, labels, strict=True))
     return Edition(_safe_stem(doc.path.stem), meta, tuple(sections), toc, (), _notes(doc))
 
 
-def _inside(link: Link, passage) -> bool:
+def _inside(link: Link, passage: Passage) -> bool:
     if link.tgt:
         return passage.en_start <= link.tgt[0] < passage.en_end
     return passage.ru_start <= link.src[0] < passage.ru_end
 
 
-class _Counter:
-    """Link numbers unique across an edition's sections (the counterpart keys)."""
-
-    def __init__(self) -> None:
-        self.value = 0
-
-    def next(self) -> int:
-        self.value += 1
-        return self.value
-
-
-def _rows(pair: AlignedPair, links: list[Link] | tuple[Link, ...], counter: _Counter, prefix: str = "") -> list[Row]:
+def _rows(pair: AlignedPair, links: list[Link] | tuple[Link, ...], counter: Iterator[int],
+          prefix: str = "") -> list[Row]:
     groups: list[list[tuple[int, Link]]] = []
     last_src = last_tgt = -1
     for link in links:
@@ -201,7 +195,7 @@ def _rows(pair: AlignedPair, links: list[Link] | tuple[Link, ...], counter: _Cou
         starts_row = (not src_paras or min(src_paras) > last_src) and (not tgt_paras or min(tgt_paras) > last_tgt)
         if starts_row or not groups:
             groups.append([])
-        groups[-1].append((counter.next(), link))
+        groups[-1].append((next(counter), link))
         last_src = max([last_src, *src_paras])
         last_tgt = max([last_tgt, *tgt_paras])
     return [_row(pair, group, f"{prefix}r{n}") for n, group in enumerate(groups, 1)]
@@ -239,17 +233,22 @@ def _marks(link: Link) -> tuple[tuple[str, str], tuple[str, str]]:
 def _piece(doc: EmbeddedDocument, index: int, link: int, mark: str, note: str) -> Piece:
     sentence = doc.sentences[index]
     paragraph = doc.document.paragraphs[sentence.paragraph]
-    if _is_verse(doc.document.raw, paragraph):
-        lines = tuple(_clean(line) for line in _BREAK.split(doc.document.raw[sentence.start:sentence.end]))
+    if _is_verse(doc.document, paragraph):
+        original = doc.document.raw[sentence.start:sentence.end]
+        lines = tuple(_clean(line) for line in _breaks(doc.document).split(original))
         lines = tuple(line for line in lines if line) or (sentence.text,)
     else:
         lines = (sentence.text,)
     return Piece(link, tuple(_CONTROL.sub("", line) for line in lines), mark, note)
 
 
-def _is_verse(raw: str, paragraph: Paragraph) -> bool:
-    lines = [line.strip() for line in _BREAK.split(raw[paragraph.start:paragraph.end])]
-    lines = [_clean(line) for line in lines if _clean(line)]
+def _breaks(document: Document) -> re.Pattern[str]:
+    return _HTML_BREAK if document.path.suffix.lower() in HTML_SUFFIXES else _TEXT_BREAK
+
+
+def _is_verse(document: Document, paragraph: Paragraph) -> bool:
+    lines = [_clean(line) for line in _breaks(document).split(document.raw[paragraph.start:paragraph.end])]
+    lines = [line for line in lines if line]
     return len(lines) >= 2 and max(len(line) for line in lines) <= VERSE_LINE
 
 
@@ -264,7 +263,7 @@ def _blocks(doc: EmbeddedDocument, pieces: list[tuple[int, Piece]]) -> tuple[Blo
     for paragraph_index, piece in pieces:
         paragraph = doc.document.paragraphs[paragraph_index]
         if paragraph_index != last:
-            blocks.append(Block(paragraph.kind == "heading", _is_verse(doc.document.raw, paragraph), ()))
+            blocks.append(Block(paragraph.kind == "heading", _is_verse(doc.document, paragraph), ()))
             last = paragraph_index
         blocks[-1] = replace(blocks[-1], pieces=(*blocks[-1].pieces, piece))
     return tuple(blocks)
@@ -282,7 +281,8 @@ def _notes(doc: EmbeddedDocument) -> tuple[str, ...]:
 
 
 def _meta(src: tuple[Paragraph, ...], tgt: tuple[Paragraph, ...], tgt_path: Path, src_lang: str, tgt_lang: str,
-          overrides: MetaOverrides) -> Meta:
+          overrides: MetaOverrides | None) -> Meta:
+    overrides = overrides or MetaOverrides()
     src_title, src_author = _title_and_author(src)
     tgt_title, tgt_author = _title_and_author(tgt)
     title = overrides.title or src_title or tgt_title or tgt_path.stem.replace("_", " ")

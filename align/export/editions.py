@@ -25,7 +25,7 @@ def renderer_for(output: Path) -> Callable[[Edition], bytes]:
 
 
 def edition_bytes(pair: AlignedPair, output: Path, src_lang: str, tgt_lang: str,
-                  overrides: MetaOverrides = MetaOverrides()) -> bytes:
+                  overrides: MetaOverrides | None = None) -> bytes:
     """One pair's edition in the format of ``output`` (``align edition``)."""
     return renderer_for(output)(parallel_edition(pair, src_lang, tgt_lang, overrides))
 
