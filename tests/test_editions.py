@@ -388,7 +388,7 @@ def _edition_command(src: Path, tgt: Path, output: Path, *extra: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("folder, stem", [("chekhov_ru-en_paragraphs", "khameleon"),
                                           ("literary_ru-en_paragraphs", "the_happy_prince")])
-def test_editions_of_dev_books_pass_epubcheck(folder, stem, tmp_path, request):
+def test_editions_of_dev_books_pass_epubcheck(folder, stem, tmp_path, browser, artefacts):
     src, tgt = _dev_pair_as_html(DATA / folder, stem, tmp_path)
     book = tmp_path / f"{stem}.epub"
     _edition_command(src, tgt, book, "--translator", "Constance Garnett" if "chekhov" in folder else "—")
@@ -397,6 +397,11 @@ def test_editions_of_dev_books_pass_epubcheck(folder, stem, tmp_path, request):
     _edition_command(src, tgt, page)
     html = lxml.html.fromstring(page.read_bytes())
     assert html.find_class("row") and html.findall(".//nav[@class='toc']//a")
+    for width, height, name in ((1280, 900, "desktop"), (390, 844, "phone")):
+        _open(browser, page, width, height)
+        browser.save_screenshot(str(artefacts / f"{stem}-{name}.png"))
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert _requests(browser) == [page.as_uri()]
 
 
 @pytest.mark.slow
