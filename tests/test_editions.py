@@ -28,7 +28,7 @@ from align.export.edition_epub import edition_epub
 from align.export.edition_html import edition_html
 from align.fileio import write_file_set
 from align.ingest import read_document
-from align.model import AlignedPair, BuildResult, EmbeddedDocument, Flag, Link, Paragraph
+from align.model import AlignedPair, BuildResult, EmbeddedDocument, Flag, Link, Paragraph, Passage
 from align.pipeline import segment_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,6 +147,26 @@ def test_content_security_policy_allows_only_the_inline_style_and_script(made_up
 def test_editions_of_a_build_name_one_per_pair(made_up_pair):
     result = BuildResult((made_up_pair.src,), (made_up_pair.tgt,), (made_up_pair, made_up_pair), {})
     assert [e.stem for e in editions_of(result, "ru", "en")] == ["ru--en", "ru--en-2"]
+
+
+def test_a_located_edition_heads_each_passage_with_its_place_and_keeps_its_notes(made_up_pair, tmp_path):
+    src, tgt = made_up_pair.src, made_up_pair.tgt
+    note = Paragraph(0, "Сноска к отрывку.", src.sentences[2].start + 1, src.sentences[2].start + 5, "footnote")
+    src = replace(src, document=replace(src.document, footnotes=(note, Paragraph(1, "Далёкая.", 0, 1, "footnote"))))
+    links = tuple(Link((i,), (i,), 0.9) for i in (1, 2, 7, 8))
+    located = AlignedPair(src, tgt, links, "located", (Passage(7, 9, 7, 9, 1.3), Passage(1, 3, 1, 3, 1.2)))
+    result = BuildResult((src,), (tgt,), (located,), {str(tgt.path): (0, 3, 4, 5, 6)})
+    [edition] = editions_of(result, "ru", "en")
+    assert edition.stem == "en" and [s.reference for s in edition.sections] == [
+        "ru.html, lines 1-2 ↔ en.html, lines 1-2", "ru.html, lines 5-6 ↔ en.html, lines 5-7"]  # English order
+    assert [e.tgt for e in edition.toc] == ["English lines 1-2 · Russian lines 1-2",
+                                            "English lines 5-7 · Russian lines 5-6"]
+    assert edition.src_notes == ("Сноска к отрывку.",)
+    shown = [p.link for s in edition.sections for r in s.rows for b in r.src for p in b.pieces]
+    assert shown == [1, 2, 3, 4]
+    book = tmp_path / "located.epub"
+    book.write_bytes(edition_epub(edition))
+    _epubcheck(book)
 
 
 def test_a_file_set_can_hold_folders_and_still_swaps_whole(tmp_path):

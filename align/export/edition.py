@@ -176,7 +176,14 @@ def located_edition(doc: EmbeddedDocument, pairs: list[AlignedPair], src_lang: s
         labels.append(f"English {en_lines} · Russian {ru_lines}")
     meta = _meta((), doc.document.paragraphs, doc.path, src_lang, tgt_lang, overrides)
     toc = tuple(TocEntry(s.anchor, "", label) for s, label in zip(sections, labels, strict=True))
-    return Edition(_safe_stem(doc.path.stem), meta, tuple(sections), toc, (), _notes(doc))
+    src_notes = tuple(dict.fromkeys(note for pair, passage in found for note in _passage_notes(pair, passage)))
+    return Edition(_safe_stem(doc.path.stem), meta, tuple(sections), toc, src_notes, _notes(doc))
+
+
+def _passage_notes(pair: AlignedPair, passage: Passage) -> list[str]:
+    """The Russian footnotes set among a passage's lines (ingest moved them out of the text)."""
+    first, last = pair.src.sentences[passage.ru_start].start, pair.src.sentences[passage.ru_end - 1].end
+    return [_CONTROL.sub("", note.text) for note in pair.src.document.footnotes if first <= note.start <= last]
 
 
 def _inside(link: Link, passage: Passage) -> bool:
