@@ -124,6 +124,21 @@ def test_title_author_toc_verse_notes_and_marks(made_up_pair):
     assert page.get_element_by_id("marks").get("checked") is None  # marks are off for readers
 
 
+def test_the_wrapping_of_a_plain_text_is_not_taken_for_verse(tmp_path):
+    """PDF-extracted prose is wrapped at the page's measure: its line breaks are not the
+    author's (plain-text verse reaches the edition as one paragraph a line from ingest)."""
+    prose = ("Городишко Б., состоящий из двух-трёх кривых улиц, спит непробудным\n"
+             "сном. В застывшем воздухе тишина. Слышно только, как где-то далеко,\n"
+             "должно быть за городом, жидким, охрипшим тенорком лает собака.\n")
+    path = tmp_path / "text.txt"
+    path.write_text(prose + "\n" + prose, encoding="utf-8")
+    doc = _embedded(path, "ru")
+    pair = AlignedPair(doc, doc, tuple(Link((i,), (i,), 1.0) for i in range(len(doc.sentences))), "parallel")
+    blocks = [b for row in parallel_edition(pair, "ru", "ru").sections[0].rows for b in row.src]
+    assert len(blocks) == 2 and not any(b.verse for b in blocks)
+    assert all(len(p.lines) == 1 for b in blocks for p in b.pieces)
+
+
 def test_every_text_is_escaped_and_nothing_loads(made_up_pair):
     data, page = _page(made_up_pair, title="<img src=x onerror=alert(3)>", author='"quoted" & <b>bold</b>')
     text = data.decode()

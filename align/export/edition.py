@@ -19,11 +19,11 @@ from pathlib import Path
 from align.errors import InputError
 from align.export.lines import LineNumbers
 from align.ingest import HTML_SUFFIXES
-from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Paragraph, Passage
+from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Paragraph, Passage, Sentence
 
 LANGUAGE_NAMES = {"ru": "Russian", "en": "English", "de": "German", "fr": "French", "uk": "Ukrainian",
                   "be": "Belarusian", "es": "Spanish", "it": "Italian", "zh": "Chinese", "is": "Icelandic"}
-VERSE_LINE = 60  # a paragraph of 2+ lines, none longer than this, is verse: its line breaks are kept
+VERSE_SHARE = 0.75  # in a plain text, lines all under this share of the measure are verse, not wrapping
 AUTHOR_LINE = 60  # a short first paragraph before the first heading names the author
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.I)  # in an HTML original a newline is a space
 _TEXT_BREAK = re.compile(r"\n")
@@ -147,7 +147,7 @@ def editions_of(result: BuildResult, src_lang: str, tgt_lang: str, lines: LineNu
 def parallel_edition(pair: AlignedPair, src_lang: str, tgt_lang: str,
                      overrides: MetaOverrides | None = None) -> Edition:
     """The whole pair, row by row."""
-    rows = _rows(pair, pair.links, count(1))
+    rows = _rows(pair, pair.links, count(1), _sides(pair))
     stem = pair.src.path.stem if pair.src.path.stem == pair.tgt.path.stem else (
         f"{pair.src.path.stem}--{pair.tgt.path.stem}")
     meta = _meta(pair.src.document.paragraphs, pair.tgt.document.paragraphs, pair.tgt.path, src_lang, tgt_lang,
@@ -164,11 +164,12 @@ def located_edition(doc: EmbeddedDocument, pairs: list[AlignedPair], src_lang: s
     counter = count(1)  # link numbers (the counterpart keys) unique across the sections
     found = sorted(((pair, passage) for pair in pairs for passage in pair.passages), key=lambda pp: pp[1].en_start)
     sections, labels = [], []
+    sides: dict[int, tuple[_LineBreaks, _LineBreaks]] = {}
     for number, (pair, passage) in enumerate(found, 1):
         links = [link for link in pair.links if _inside(link, passage)]
         if not links:
             continue
-        rows = _rows(pair, links, counter, prefix=f"p{number}-")
+        rows = _rows(pair, links, counter, sides.setdefault(id(pair), _sides(pair)), prefix=f"p{number}-")
         ru_lines = lines.words(pair.src, passage.ru_start, passage.ru_end - 1)
         en_lines = lines.words(doc, passage.en_start, passage.en_end - 1)
         reference = f"{pair.src.path.name}, {ru_lines} ↔ {doc.path.name}, {en_lines}"
@@ -192,8 +193,43 @@ def _inside(link: Link, passage: Passage) -> bool:
     return passage.ru_start <= link.src[0] < passage.ru_end
 
 
+class _LineBreaks:
+    """Which paragraphs of a document keep their line breaks (verse), and its sentences'
+    lines. An HTML original's ``<br>`` is always kept: its author put it there. In a plain
+    text, where lines may be a PDF's wrapping, a paragraph is verse when its 2+ lines all
+    stay well short of the text's measure (the 90th-percentile line): wrapped prose fills it."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.html = document.path.suffix.lower() in HTML_SUFFIXES
+        self.pattern = _HTML_BREAK if self.html else _TEXT_BREAK
+        lengths = sorted(len(line.strip()) for line in document.raw.splitlines() if line.strip())
+        self.measure = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+        self._verse: dict[int, bool] = {}
+
+    def verse(self, index: int) -> bool:
+        if index not in self._verse:
+            paragraph = self.document.paragraphs[index]
+            lines = [line for line in self._split(paragraph.start, paragraph.end) if line]
+            self._verse[index] = len(lines) >= 2 and (
+                self.html or max(map(len, lines)) <= VERSE_SHARE * self.measure)
+        return self._verse[index]
+
+    def lines(self, sentence: Sentence) -> tuple[str, ...]:
+        if not self.verse(sentence.paragraph):
+            return (_CONTROL.sub("", sentence.text),)
+        return tuple(line for line in self._split(sentence.start, sentence.end) if line) or (sentence.text,)
+
+    def _split(self, start: int, end: int) -> list[str]:
+        return [_clean(line) for line in self.pattern.split(self.document.raw[start:end])]
+
+
+def _sides(pair: AlignedPair) -> tuple[_LineBreaks, _LineBreaks]:
+    return _LineBreaks(pair.src.document), _LineBreaks(pair.tgt.document)
+
+
 def _rows(pair: AlignedPair, links: list[Link] | tuple[Link, ...], counter: Iterator[int],
-          prefix: str = "") -> list[Row]:
+          sides: tuple[_LineBreaks, _LineBreaks], prefix: str = "") -> list[Row]:
     groups: list[list[tuple[int, Link]]] = []
     last_src = last_tgt = -1
     for link in links:
@@ -205,22 +241,26 @@ def _rows(pair: AlignedPair, links: list[Link] | tuple[Link, ...], counter: Iter
         groups[-1].append((next(counter), link))
         last_src = max([last_src, *src_paras])
         last_tgt = max([last_tgt, *tgt_paras])
-    return [_row(pair, group, f"{prefix}r{n}") for n, group in enumerate(groups, 1)]
+    return [_row(pair, group, f"{prefix}r{n}", sides) for n, group in enumerate(groups, 1)]
 
 
-def _row(pair: AlignedPair, group: list[tuple[int, Link]], anchor: str) -> Row:
+def _row(pair: AlignedPair, group: list[tuple[int, Link]], anchor: str,
+         sides: tuple[_LineBreaks, _LineBreaks]) -> Row:
+    src_breaks, tgt_breaks = sides
     units = []
     src_pieces: list[tuple[int, Piece]] = []
     tgt_pieces: list[tuple[int, Piece]] = []
     for number, link in group:
         omitted, added = _marks(link)
-        src = [(pair.src.sentences[i].paragraph, _piece(pair.src, i, number, *omitted)) for i in link.src]
-        tgt = [(pair.tgt.sentences[j].paragraph, _piece(pair.tgt, j, number, *added)) for j in link.tgt]
+        src = [(pair.src.sentences[i].paragraph, Piece(number, src_breaks.lines(pair.src.sentences[i]), *omitted))
+               for i in link.src]
+        tgt = [(pair.tgt.sentences[j].paragraph, Piece(number, tgt_breaks.lines(pair.tgt.sentences[j]), *added))
+               for j in link.tgt]
         src_pieces += src
         tgt_pieces += tgt
         units.append((tuple(p for _, p in src), tuple(p for _, p in tgt)))
-    src_blocks = _blocks(pair.src, src_pieces)
-    tgt_blocks = _blocks(pair.tgt, tgt_pieces)
+    src_blocks = _blocks(src_breaks, src_pieces)
+    tgt_blocks = _blocks(tgt_breaks, tgt_pieces)
     heading = all(b.heading for b in (*src_blocks, *tgt_blocks))
     return Row(anchor, heading, src_blocks, tgt_blocks, tuple(units))
 
@@ -237,40 +277,18 @@ def _marks(link: Link) -> tuple[tuple[str, str], tuple[str, str]]:
         ("addition", "; ".join(added)) if added else ("", ""))
 
 
-def _piece(doc: EmbeddedDocument, index: int, link: int, mark: str, note: str) -> Piece:
-    sentence = doc.sentences[index]
-    paragraph = doc.document.paragraphs[sentence.paragraph]
-    if _is_verse(doc.document, paragraph):
-        original = doc.document.raw[sentence.start:sentence.end]
-        lines = tuple(_clean(line) for line in _breaks(doc.document).split(original))
-        lines = tuple(line for line in lines if line) or (sentence.text,)
-    else:
-        lines = (sentence.text,)
-    return Piece(link, tuple(_CONTROL.sub("", line) for line in lines), mark, note)
-
-
-def _breaks(document: Document) -> re.Pattern[str]:
-    return _HTML_BREAK if document.path.suffix.lower() in HTML_SUFFIXES else _TEXT_BREAK
-
-
-def _is_verse(document: Document, paragraph: Paragraph) -> bool:
-    lines = [_clean(line) for line in _breaks(document).split(document.raw[paragraph.start:paragraph.end])]
-    lines = [line for line in lines if line]
-    return len(lines) >= 2 and max(len(line) for line in lines) <= VERSE_LINE
-
-
 def _clean(text: str) -> str:
     """Visible text of a piece of the original file: tags dropped, entities decoded."""
     return _CONTROL.sub("", _SPACE.sub(" ", html.unescape(_TAG.sub("", text)))).strip()
 
 
-def _blocks(doc: EmbeddedDocument, pieces: list[tuple[int, Piece]]) -> tuple[Block, ...]:
+def _blocks(breaks: _LineBreaks, pieces: list[tuple[int, Piece]]) -> tuple[Block, ...]:
     blocks: list[Block] = []
     last = None
     for paragraph_index, piece in pieces:
-        paragraph = doc.document.paragraphs[paragraph_index]
+        paragraph = breaks.document.paragraphs[paragraph_index]
         if paragraph_index != last:
-            blocks.append(Block(paragraph.kind == "heading", _is_verse(doc.document, paragraph), ()))
+            blocks.append(Block(paragraph.kind == "heading", breaks.verse(paragraph_index), ()))
             last = paragraph_index
         blocks[-1] = replace(blocks[-1], pieces=(*blocks[-1].pieces, piece))
     return tuple(blocks)
