@@ -29,6 +29,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MODIFIED = "2000-01-01T00:00:00Z"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CHAPTER_ROWS = 300  # rows per content file at most: large files are slow on e-ink readers
+MIN_CHAPTER_ROWS = 4  # a heading after fewer rows (an author's line, a motto) stays in their file
 CSS = Path(__file__).parent / "templates" / "edition-epub.css"
 
 
@@ -60,13 +61,14 @@ def _css() -> bytes:
 
 
 def _chapters(edition: Edition) -> list[_Chapter]:
-    """Content files: a new one at each heading and each located passage, and every
-    ``CHAPTER_ROWS`` rows."""
+    """Content files: a new one at each heading (after ``MIN_CHAPTER_ROWS`` rows) and each
+    located passage, and every ``CHAPTER_ROWS`` rows."""
     groups: list[tuple[list[Row], str, str]] = []
     for section in edition.sections:
         groups.append(([], section.reference, section.anchor))
         for row in section.rows:
-            if groups[-1][0] and (row.heading or len(groups[-1][0]) >= CHAPTER_ROWS):
+            held = len(groups[-1][0])
+            if (row.heading and held >= MIN_CHAPTER_ROWS) or held >= CHAPTER_ROWS:
                 groups.append(([], "", ""))
             groups[-1][0].append(row)
     return [_Chapter(f"text-{n:03d}.xhtml", tuple(rows), reference, anchor)
