@@ -344,8 +344,9 @@ def test_the_page_in_chromium_hover_toggles_no_errors_no_requests(browser, made_
     _click(browser, "swap")
     mark = browser.find_element("css selector", ".m-omission")
     decoration = "return getComputedStyle(arguments[0]).textDecorationLine"
-    assert browser.execute_script(decoration, mark) == "none"
+    assert browser.execute_script(decoration, mark) == "none" and not _shown(browser, ".legend")
     _click(browser, "marks")
+    assert _shown(browser, ".legend")
     assert browser.execute_script(decoration, mark) == "underline"
     assert browser.execute_script("return getComputedStyle(arguments[0], '::before').content", mark) == '"−"'
     browser.save_screenshot(str(artefacts / "made-up-marks.png"))
