@@ -124,5 +124,23 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
     return write_outputs(output, context, writers)
 
 
+def write_edition(output: Path, src: Path, tgt: Path, settings: Settings, *, title: str | None = None,
+                  author: str | None = None, translator: str | None = None) -> AlignedPair:
+    """Align two files and write their reader edition to ``output`` (.html or .epub, by its
+    suffix; the CLI's ``edition``); title, author and translator default to the texts'."""
+    from align.export.edition import MetaOverrides
+    from align.export.editions import edition_bytes, renderer_for
+    from align.fileio import check_output_path, ensure_output_dir, write_bytes_atomic
+
+    renderer_for(output)
+    check_output_path(output, [src, tgt])
+    aligned = align_files(src, tgt, settings)
+    data = edition_bytes(aligned, output, settings.src_lang, settings.tgt_lang,
+                         MetaOverrides(title, author, translator))
+    ensure_output_dir(output.parent if str(output.parent) else Path("."))
+    write_bytes_atomic(output, data)
+    return aligned
+
+
 def _path(value: str | Path | None) -> Path | None:
     return None if value is None else Path(value)

@@ -215,6 +215,37 @@ def outputs() -> None:
     Console().print(table)
 
 
+@app.command()
+def edition(
+    src: Path = typer.Argument(..., help="Source file (the original)."),
+    tgt: Path = typer.Argument(..., help="Target file (the translation)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The edition: book.html (one self-contained page) "
+                                "or book.epub (EPUB 3)."),
+    src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Source language (default ru)."),
+    tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Target language (default en)."),
+    presegmented: Optional[bool] = typer.Option(None, "--presegmented/--no-presegmented",
+                                                help="One sentence per line; ids are line numbers."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title (default: the original's first heading)."),
+    author: Optional[str] = typer.Option(None, "--author", help="Author (default: a line before the first heading)."),
+    translator: Optional[str] = typer.Option(None, "--translator", help="Translator, on the title page."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
+    word_model: Optional[str] = typer.Option(None, "--word-model", help=WORD_MODEL_HELP),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    sets: list[str] = typer.Option([], "--set", help=SET_HELP),
+) -> None:
+    """Write a bilingual reader edition of one document pair (HTML or EPUB, by the suffix of -o)."""
+    try:
+        from align.api import write_edition
+
+        settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
+                             tgt_lang=tgt_lang, presegmented=presegmented)
+        write_edition(output, src, tgt, settings, title=title, author=author, translator=translator)
+    except InputError as error:
+        _fail(error)
+    log.info("Wrote %s", output)
+
+
 @app.command("config")
 def show_config() -> None:
     """Print the default settings as TOML (edit and pass with --config)."""

@@ -65,18 +65,22 @@ def write_file_set(folder: Path, files: Mapping[str, bytes], owned: Collection[s
     """Put ``files`` (name → bytes) into ``folder`` as one set: they are written into a new
     folder beside it, which then takes the folder's place in one atomic exchange, so a crash,
     Ctrl-C or kill at any point leaves either the previous complete set or the new one.
-    Entries of the old folder named in ``owned`` (outputs of an earlier run) are dropped;
-    any other entry (a README, a user's file) is carried over as a hard link or copy.
+    A name may hold folders (``editions/book.html``): they are created, and the top-level
+    entry (``editions``) is the set's, like a file. Entries of the old folder named in
+    ``owned`` (outputs of an earlier run) are dropped; any other entry (a README, a user's
+    file) is carried over as a hard link or copy.
 
     A symlinked folder is followed (its target is replaced). Where a folder cannot be
     exchanged (a mount point), the files are replaced one by one, each atomically, with a
     warning. Staging folders of runs that were killed are removed first."""
     folder = Path(folder).resolve()
+    tops = {_top(name) for name in files}
     folder.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(folder)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{os.getpid()}.", suffix=".new"))
     try:
         for name, data in files.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             with open(staging / name, "wb") as out:
                 out.write(data)
             os.chmod(staging / name, _permissions(folder / name))
@@ -90,7 +94,7 @@ def write_file_set(folder: Path, files: Mapping[str, bytes], owned: Collection[s
         else:
             os.chmod(staging, folder.stat().st_mode & 0o7777)
             for entry in folder.iterdir():
-                if entry.name not in owned and entry.name not in files:
+                if entry.name not in owned and entry.name not in tops:
                     _carry(entry, staging / entry.name)
             _exchange(staging, folder)  # staging now holds the previous set
     except BaseException:
@@ -99,14 +103,27 @@ def write_file_set(folder: Path, files: Mapping[str, bytes], owned: Collection[s
     shutil.rmtree(staging, ignore_errors=True)
 
 
+def _top(name: str) -> str:
+    """The top-level entry of a relative file name; names leaving the folder are refused."""
+    parts = Path(name).parts
+    if not parts or Path(name).is_absolute() or ".." in parts:
+        raise ValueError(f"output name {name!r} must be a path inside the output folder")
+    return parts[0]
+
+
 def _replace_one_by_one(staging: Path, folder: Path, files: Mapping[str, bytes], owned: Collection[str]) -> None:
-    """Move each new file over its old copy (atomic per file), then drop the owned files
+    """Move each new file over its old copy (atomic per file), then drop the owned entries
     of an earlier run that this one did not write."""
     for name in files:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / name, folder / name)
+    tops = {_top(name) for name in files}
     for entry in folder.iterdir():
-        if entry.name in owned and entry.name not in files and entry.is_file():
-            entry.unlink()
+        if entry.name in owned and entry.name not in tops:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
 
 
 def _remove_stale_staging(folder: Path) -> None:

@@ -24,7 +24,8 @@ def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path)
     result = _run("build", ru, en, "-o", out)
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx",
-                                             "no_source.tsv", "summary.md", "review.md", "run.json"}
+                                             "no_source.tsv", "summary.md", "review.md", "run.json",
+                                             "editions"}
     records = [json.loads(line) for line in (out / "links.jsonl").read_text(encoding="utf-8").splitlines()]
     ru_text = (ru / "statement.txt").read_text(encoding="utf-8")
     en_text = (en / "statement.txt").read_text(encoding="utf-8")
@@ -160,10 +161,10 @@ def test_failed_rerun_keeps_previous_outputs_whole(parallel_dirs, tmp_path):
     ru, en = parallel_dirs
     out = tmp_path / "out"
     assert _run("build", ru, en, "-o", out).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (en / "statement.txt").write_bytes(b"")
     assert _run("build", ru, en, "-o", out).exit_code == 2
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in out.iterdir() if re.search(r"\.tmp$", p.name)]
 
 
@@ -174,8 +175,9 @@ def test_same_settings_and_inputs_give_byte_identical_outputs_and_a_run_record(p
     first, second = tmp_path / "first", tmp_path / "second"
     assert _run("build", ru, en, "-o", first).exit_code == 0
     assert _run("build", ru, en, "-o", second).exit_code == 0
-    files = sorted(p.name for p in first.iterdir())
-    assert files == sorted(p.name for p in second.iterdir())
+    files = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    assert "editions/statement.html" in files and "editions/statement.epub" in files
     for name in files:
         if name != "run.json":  # it records the date
             assert (first / name).read_bytes() == (second / name).read_bytes(), name
@@ -215,7 +217,8 @@ def test_pair_into_a_folder_writes_every_output_of_one_pair(tmp_path):
     result = _run("pair", src, tgt, "--src-lang", "ru", "--tgt-lang", "en", "--presegmented", "-o", out)
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx",
-                                             "no_source.tsv", "summary.md", "review.md", "run.json"}
+                                             "no_source.tsv", "summary.md", "review.md", "run.json",
+                                             "editions"}
     assert "### Left out: Russian line 5 (1 sentence)" in (out / "review.md").read_text(encoding="utf-8")
     assert (out / "links.txt").read_text().splitlines()[4] == "[4]:[]"
     single = tmp_path / "single.tsv"

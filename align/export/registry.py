@@ -7,7 +7,7 @@ module of the package is imported by ``align.export``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,11 +40,13 @@ def _always(result: BuildResult) -> bool:
 
 @dataclass(frozen=True)
 class Writer:
-    """One output file: its name, what it holds, how it is rendered and when a run has it."""
+    """One output file: its name, what it holds, how it is rendered and when a run has it.
+    A writer of several files (one per pair) names a folder and renders a mapping of file
+    names inside it to bytes."""
 
     name: str
     description: str
-    render: Callable[[ExportContext], bytes]
+    render: Callable[[ExportContext], bytes | Mapping[str, bytes]]
     applies: Callable[[BuildResult], bool] = _always
     # A `pair --format` name that writes this file alone (None: only part of a folder).
     format: str | None = None
@@ -76,7 +78,16 @@ def outputs_of(result: BuildResult, names: tuple[str, ...] = ()) -> list[Writer]
 
 
 def render_all(context: ExportContext, writers: list[Writer]) -> dict[str, bytes]:
-    return {w.name: w.render(context) for w in writers}
+    """Every file of ``writers`` by its name in the output folder (``folder/file`` for a
+    writer of several files)."""
+    rendered: dict[str, bytes] = {}
+    for writer in writers:
+        output = writer.render(context)
+        if isinstance(output, bytes):
+            rendered[writer.name] = output
+        else:
+            rendered.update({f"{writer.name}/{name}": data for name, data in output.items()})
+    return rendered
 
 
 def write_outputs(folder: Path, context: ExportContext, writers: list[Writer]) -> list[str]:
