@@ -18,6 +18,7 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.export.lines import LineNumbers
+from align.export.safe import plain
 from align.ingest import HTML_SUFFIXES
 from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Paragraph, Passage, Sentence
 
@@ -29,7 +30,6 @@ _HTML_BREAK = re.compile(r"<br\s*/?>", re.I)  # in an HTML original a newline is
 _TEXT_BREAK = re.compile(r"\n")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # XML 1.0 forbids them (PDF debris)
 SERIOUS = ("major", "critical")
 
 
@@ -184,7 +184,7 @@ def located_edition(doc: EmbeddedDocument, pairs: list[AlignedPair], src_lang: s
 def _passage_notes(pair: AlignedPair, passage: Passage) -> list[str]:
     """The Russian footnotes set among a passage's lines (ingest moved them out of the text)."""
     first, last = pair.src.sentences[passage.ru_start].start, pair.src.sentences[passage.ru_end - 1].end
-    return [_CONTROL.sub("", note.text) for note in pair.src.document.footnotes if first <= note.start <= last]
+    return [plain(note.text) for note in pair.src.document.footnotes if first <= note.start <= last]
 
 
 def _inside(link: Link, passage: Passage) -> bool:
@@ -217,8 +217,8 @@ class _LineBreaks:
 
     def lines(self, sentence: Sentence) -> tuple[str, ...]:
         if not self.verse(sentence.paragraph):
-            return (_CONTROL.sub("", sentence.text),)
-        return tuple(line for line in self._split(sentence.start, sentence.end) if line) or (sentence.text,)
+            return (plain(sentence.text),)
+        return tuple(line for line in self._split(sentence.start, sentence.end) if line) or (plain(sentence.text),)
 
     def _split(self, start: int, end: int) -> list[str]:
         return [_clean(line) for line in self.pattern.split(self.document.raw[start:end])]
@@ -271,15 +271,15 @@ def _marks(link: Link) -> tuple[tuple[str, str], tuple[str, str]]:
         return ("omission", "not rendered in the translation"), ("", "")
     if not link.src:
         return ("", ""), ("addition", "not in the original")
-    omitted = [f.evidence for f in link.flags if f.kind == "omission" and f.severity in SERIOUS]
-    added = [f.evidence for f in link.flags if f.kind == "addition" and f.severity in SERIOUS]
+    omitted = [plain(f.evidence) for f in link.flags if f.kind == "omission" and f.severity in SERIOUS]
+    added = [plain(f.evidence) for f in link.flags if f.kind == "addition" and f.severity in SERIOUS]
     return (("omission", "; ".join(omitted)) if omitted else ("", "")), (
         ("addition", "; ".join(added)) if added else ("", ""))
 
 
 def _clean(text: str) -> str:
     """Visible text of a piece of the original file: tags dropped, entities decoded."""
-    return _CONTROL.sub("", _SPACE.sub(" ", html.unescape(_TAG.sub("", text)))).strip()
+    return plain(_SPACE.sub(" ", html.unescape(_TAG.sub("", text)))).strip()
 
 
 def _blocks(breaks: _LineBreaks, pieces: list[tuple[int, Piece]]) -> tuple[Block, ...]:
@@ -302,7 +302,7 @@ def _toc_entry(row: Row) -> TocEntry:
 
 
 def _notes(doc: EmbeddedDocument) -> tuple[str, ...]:
-    return tuple(_CONTROL.sub("", note.text) for note in doc.document.footnotes)
+    return tuple(plain(note.text) for note in doc.document.footnotes)
 
 
 def _meta(src: tuple[Paragraph, ...], tgt: tuple[Paragraph, ...], tgt_path: Path, src_lang: str, tgt_lang: str,
@@ -310,10 +310,10 @@ def _meta(src: tuple[Paragraph, ...], tgt: tuple[Paragraph, ...], tgt_path: Path
     overrides = overrides or MetaOverrides()
     src_title, src_author = _title_and_author(src)
     tgt_title, tgt_author = _title_and_author(tgt)
-    title = overrides.title or src_title or tgt_title or tgt_path.stem.replace("_", " ")
+    title = plain(overrides.title or src_title or tgt_title or tgt_path.stem.replace("_", " "))
     title_lang = src_lang if overrides.title or src_title else tgt_lang
-    author = overrides.author or src_author or tgt_author
-    return Meta(title, title_lang, tgt_title if tgt_title != title else "", author, overrides.translator or "",
+    author = plain(overrides.author or src_author or tgt_author)
+    return Meta(title, title_lang, tgt_title if tgt_title != title else "", author, plain(overrides.translator or ""),
                 src_lang, tgt_lang)
 
 
