@@ -138,7 +138,8 @@ def _skeletons_match(ru_sk: str, en_sk: str) -> bool:
         return True
     if min(len(ru_sk), len(en_sk)) >= 4 and (ru_sk in en_sk or en_sk in ru_sk):
         return True
-    if SequenceMatcher(None, ru_sk, en_sk[: len(ru_sk) + 1]).ratio() >= 0.8:
+    # Near spellings must agree on the first letter: «Раковский» (stem "rak") is not "Mrachkovsky".
+    if ru_sk[0] == en_sk[0] and SequenceMatcher(None, ru_sk, en_sk[: len(ru_sk) + 1]).ratio() >= 0.8:
         return True
     head = en_sk[:len(ru_sk)]
     swapped = [i for i, (a, b) in enumerate(zip(ru_sk, head)) if a != b]

@@ -39,6 +39,8 @@ from align.flags.names import name_candidates
 from align.flags.wordgaps import STOPWORDS, unmatched_words
 from align.tokens import E5Words, best_matches, load_vocabulary
 from align.translit import names_match
+from align.wordcache import CachedWordModel
+from scripts.word_perturb import WORD_EXPECT, word_perturb
 
 DATA = ROOT.parent / "shared" / "data"
 SEED = 20261121
@@ -190,6 +192,11 @@ CACHE = resolve_cache(None, os.environ)
 VOCABULARY = load_vocabulary(CACHE)
 
 
+def word_model(config: FlagConfig) -> CachedWordModel:
+    """e5-small word vectors, cached as a run caches them (a re-run embeds nothing)."""
+    return CachedWordModel(E5Words(CACHE.e5_model, config.token_layer), CACHE.embeddings)
+
+
 def run_flags(pairs: list[Pair], config: FlagConfig, baseline: list[int] | None = None) -> dict:
     """Flag every pair as one document (the score distribution comes from ``baseline``
     pairs); returns the word vectors of every text."""
@@ -200,7 +207,7 @@ def run_flags(pairs: list[Pair], config: FlagConfig, baseline: list[int] | None 
     base = scores[baseline] if baseline is not None else scores
     mean, std = float(np.mean(base)), float(np.std(base))
     texts = sorted({p.src for p in pairs} | {p.tgt for p in pairs})
-    vectors = dict(zip(texts, E5Words(CACHE.e5_model, config.token_layer).words(texts))) if config.token_alignment else {}
+    vectors = dict(zip(texts, word_model(config).words(texts))) if config.token_alignment else {}
     for pair, score in zip(pairs, scores):
         pair.score = float(score)
         src_words, tgt_words = (vectors[pair.src], vectors[pair.tgt]) if vectors else (None, None)
@@ -254,6 +261,70 @@ def wmt_report(pairs: list[Pair], calibration: set[str]) -> dict:
     if deleted:
         y = [1] * len(deleted) + [0] * len(clean)
         out["omission_auc_delete_clause"] = roc_auc_score(y, [p.omission_score for p in deleted + clean])
+    return out
+
+
+def reference_rows(limit: int) -> list[Pair]:
+    """Correct pairs: both WMT21 references of the first ``limit`` segments, and the first
+    ``limit`` NTREX segments (English original, professional Russian; read as Russian ↔ English)."""
+    pairs = []
+    wmt = DATA / "wmt21_ru-en" / "newstest2021.ru-en.tsv"
+    with wmt.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    pairs += [Pair(r["src_ru"], r[ref], doc=r["doc_id"], seg=r["seg_id"], ref=ref)
+              for r in rows[:limit] for ref in ("ref_en_A", "ref_en_B")]
+    folder = DATA / "ntrex128_en-ru"
+    ru = (folder / "newstest2019-ref.rus.txt").read_text(encoding="utf-8").replace("\r", "").split("\n")
+    en = (folder / "newstest2019-src.eng.txt").read_text(encoding="utf-8").replace("\r", "").split("\n")
+    pairs += [Pair(r, e, doc="ntrex", seg=str(i), ref="ntrex") for i, (r, e) in enumerate(zip(ru[:limit], en[:limit]))
+              if r.strip() and e.strip()]
+    return pairs
+
+
+def word_level_pairs(limit: int, per_kind: int, config: FlagConfig) -> list[Pair]:
+    """The correct pairs, and up to ``per_kind`` word-level perturbations of each kind, drawn
+    with a fixed seed from all references (WMT21 and NTREX) beyond the first ``limit`` too."""
+    clean = reference_rows(limit)
+    pool = reference_rows(10_000)
+    rng = random.Random(SEED + 1)
+    words = word_model(config)
+    out = list(clean)
+    for kind in WORD_EXPECT:
+        order = rng.sample(range(len(pool)), len(pool))
+        made = 0
+        for start in range(0, len(order), 64):
+            if made >= per_kind:
+                break
+            chunk = [pool[i] for i in order[start:start + 64]]
+            vectors = words.words([p.src for p in chunk] + [p.tgt for p in chunk])
+            for k, base in enumerate(chunk):
+                if made >= per_kind:
+                    break
+                new = word_perturb(kind, vectors[k], vectors[len(chunk) + k], rng)
+                if new and new != base.tgt:
+                    out.append(Pair(base.src, new, kind, doc=base.doc, seg=base.seg, ref=base.ref))
+                    made += 1
+    return out
+
+
+def word_level_report(pairs: list[Pair]) -> dict:
+    """Recall of a major/critical flag of an expected kind per perturbation, and the false
+    major/critical rate on the correct references."""
+    clean = [p for p in pairs if not p.perturbation]
+    out: dict = {"unperturbed": len(clean),
+                 "false_flag_rate_major": _rate(clean, lambda p: any(f.severity in MAJOR for f in p.flags)),
+                 "false_by_kind_major": {k: _rate(clean, lambda p, k=k: any(f.kind == k and f.severity in MAJOR
+                                                                           for f in p.flags))
+                                         for k in sorted({f.kind for p in clean for f in p.flags})},
+                 "recall": {}}
+    for kind, target in WORD_EXPECT.items():
+        hit = [p for p in pairs if p.perturbation == kind]
+        if hit:
+            out["recall"][kind] = {
+                "n": len(hit),
+                "any": _rate(hit, lambda p, t=target: any(f.kind in t for f in p.flags)),
+                "major": _rate(hit, lambda p, t=target: any(f.kind in t and f.severity in MAJOR for f in p.flags)),
+            }
     return out
 
 
@@ -322,10 +393,24 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=40, help="perturbed pairs per perturbation")
     parser.add_argument("--mlqe-limit", type=int, default=1000)
     parser.add_argument("--no-tokens", action="store_true", help="switch off word alignment")
+    parser.add_argument("--word-limit", type=int, default=300, help="WMT21 and NTREX segments as correct pairs "
+                                                                    "of the word-level perturbations (0: skip)")
+    parser.add_argument("--word-per-kind", type=int, default=40, help="word-level perturbations per kind")
+    parser.add_argument("--skip-old", action="store_true", help="only the word-level perturbations")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     config = replace(FlagConfig(), token_alignment=not args.no_tokens)
     result: dict = {}
+    if args.word_limit:
+        t = time.time()
+        pairs = word_level_pairs(args.word_limit, args.word_per_kind, config)
+        run_flags(pairs, config, baseline=[i for i, p in enumerate(pairs) if not p.perturbation])
+        result["word_level"] = word_level_report(pairs) | {"seconds": round(time.time() - t, 1)}
+        result["word_level_examples"] = [{"perturbation": p.perturbation, "src": p.src, "tgt": p.tgt,
+                                          "flags": [(f.kind, f.severity, f.evidence) for f in p.flags]}
+                                         for p in pairs]
+    if args.skip_old:
+        args.limit = args.mlqe_limit = 0
     wmt = DATA / "wmt21_ru-en" / "newstest2021.ru-en.tsv"
     if not wmt.exists():
         print(f"skipped WMT21: {wmt} not found")
@@ -349,6 +434,14 @@ def main() -> None:
 
 
 def print_table(result: dict) -> None:
+    if "word_level" in result:
+        w = result["word_level"]
+        print(f"word-level perturbations: {w['unperturbed']} correct pairs (WMT21 + NTREX), {w['seconds']} s")
+        print(f"false-flag rate (major/critical): {w['false_flag_rate_major']:.3f}; by kind:",
+              ", ".join(f"{k} {v:.3f}" for k, v in w["false_by_kind_major"].items()))
+        print("| word-level perturbation | n | recall (any) | recall (major) |\n|---|---:|---:|---:|")
+        for kind, r in w["recall"].items():
+            print(f"| {kind} | {r['n']} | {r['any']:.2f} | {r['major']:.2f} |")
     if "wmt21" in result:
         w = result["wmt21"]
         print(f"WMT21 perturbations: {w['pairs']} pairs, {w['unperturbed']} unperturbed, {w['seconds']} s")

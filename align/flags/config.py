@@ -33,6 +33,10 @@ class FlagConfig:
     token_shortfall_scale: float = 0.5  # word-gap risk = 1 - exp(-summed shortfall / this)
     partial_min_words: int = 2  # unmatched content words needed for a flag
     partial_major_run: int = 3  # ... and in a row (a phrase, not scattered words) for a major one
+    # One noun, verb or name (``align.flags.morph``) whose best cosine is below this is major alone:
+    # a word that surely has no counterpart, not a paraphrase.
+    token_content_major_sim: float = 0.40
+    evidence_words: int = 2  # words named (and highlighted) on each side of a word-level flag
     names: bool = True
     name_major_replaced_score: float = 0.9  # a rare name missing, a rare English one in its place
     name_major_missing_score: float = 0.7  # a rare name missing, nothing rare instead

@@ -6,7 +6,7 @@ flags depend on no particular model (``align.tokens`` provides the real ones).""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from align.flags.config import FlagConfig
@@ -52,6 +52,12 @@ class PairContext:
     def ru_en(self) -> tuple[str, str]:
         """The Russian and the English side, whichever is the source (for RU_EN detectors)."""
         return (self.src, self.tgt) if self.src_lang == "ru" else (self.tgt, self.src)
+
+    def oriented(self, flags: list[Flag]) -> list[Flag]:
+        """Flags whose spans a RU_EN detector gave as (Russian, English), as (source, target)."""
+        if self.src_lang == "ru":
+            return flags
+        return [replace(f, src_spans=f.tgt_spans, tgt_spans=f.src_spans) for f in flags]
 
 
 def pair_context(*, src: str, tgt: str, src_lang: str, tgt_lang: str, score: float, mean: float, std: float,
