@@ -322,8 +322,10 @@ def test_critical_untranslated_target_ends_the_checks():
 # ---------------------------------------------------------------- the detector registry
 
 def test_registry_runs_detectors_in_the_order_flags_appear():
-    assert [d.name for d in DETECTORS] == ["untranslated", "similarity", "partial omission", "partial addition",
-                                           "negation", "direction", "numbers", "names"]
+    assert [d.name for d in DETECTORS] == ["untranslated", "target equals source", "wrong language", "similarity",
+                                           "partial omission", "partial addition", "negation", "opposites", "person",
+                                           "numbers", "names", "urls and e-mails", "brackets", "repeated words",
+                                           "length ratio", "consistency"]
     ru = "В 1929 г. цены не выросли, сказал Бутов."
     en = "In 1928, prices fell, said Petrov."
     flags = flag_pair(_pair(ru, en, 0.55))
@@ -352,7 +354,9 @@ def test_russian_rules_run_on_russian_english_pairs_only():
     everything = [d.name for d in DETECTORS]
     assert _called("ru", "en") == everything
     assert _called("en", "ru") == [n for n in everything if n != "untranslated"]  # a Cyrillic target is the translation
-    assert _called("de", "fr") == ["similarity", "partial omission", "partial addition", "numbers"]
+    assert _called("de", "fr") == ["target equals source", "wrong language", "similarity", "partial omission",
+                                   "partial addition", "numbers", "urls and e-mails", "brackets", "repeated words",
+                                   "length ratio", "consistency"]
     assert _called("ru", "de") == _called("de", "fr")
     # Every detector reports only the kinds it declares (a pair that trips most of them).
     assert _called("ru", "en", "В 1929 г. цены не выросли, сказал Бутов.", "In 1928, prices fell, said Petrov.")
@@ -409,7 +413,9 @@ def test_a_dictionary_surname_left_out_is_major_even_when_common():
 # ---------------------------------------------------------------- FlagConfig holds the cut-offs and scores
 
 def test_scores_and_cut_offs_come_from_the_config():
-    assert negation_flags("Он не прекратит.", "He will stop.", replace(FULL, negation_score=0.25))[0].score == 0.25
+    assert negation_flags("Он не прекратит.", "He will stop.", replace(FULL, negation_major_score=0.25))[0].score == 0.25
+    assert negation_flags("Он никак не прекратит.", "He will stop.",
+                          replace(FULL, negation_score=0.25))[0].score == 0.25  # «никак»: not a bare particle
     assert direction_flags("Цены выросли.", "Prices fell.", replace(FULL, direction_score=0.7))[0].score == 0.7
     kept = "He said «да» and «нет»."
     assert untranslated_flags(RU, kept, FULL)[0].severity == "minor"

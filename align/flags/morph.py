@@ -40,6 +40,7 @@ class RuWord:
     """What pymorphy3 says of one Russian word form (its most probable reading)."""
 
     pos: str | None
+    person: str | None  # "1per", "2per", "3per" for verbs
     lemma: str
     name: bool  # a dictionary reading is a first name, surname, patronymic, place or organisation
     known: bool  # the dictionary has the form (unknown capitalised words are rare names)
@@ -59,7 +60,7 @@ def ru_word(word: str) -> RuWord:
     parses = morph.parse(word)
     top = parses[0]
     known = morph.word_is_known(word.lower())  # for unknown words pymorphy3 guesses tags from the ending
-    return RuWord(top.tag.POS, top.normal_form.replace("ё", "е"),
+    return RuWord(top.tag.POS, top.tag.person, top.normal_form.replace("ё", "е"),
                   known and any(NAME_TAGS & set(p.tag.grammemes) for p in parses), known)
 
 
