@@ -35,7 +35,7 @@ class FlagConfig:
     partial_major_run: int = 3  # ... and in a row (a phrase, not scattered words) for a major one
     # One noun, verb or name (``align.flags.morph``) whose best cosine is below this is major alone:
     # a word that surely has no counterpart, not a paraphrase.
-    token_content_major_sim: float = 0.40
+    token_content_major_sim: float = 0.37
     evidence_words: int = 2  # words named (and highlighted) on each side of a word-level flag
     names: bool = True
     name_major_replaced_score: float = 0.9  # a rare name missing, a rare English one in its place
@@ -66,5 +66,5 @@ class FlagConfig:
     url_score: float = 0.8  # a URL or e-mail address on one side only (major)
     identical_min_words: int = 3  # target equal to source with this many words is untranslated
     length_z: float = 3.0  # log length ratio this many document standard deviations away (minor)
-    length_min_chars: int = 30  # shorter sentences have too noisy a ratio
+    length_min_chars: int = 30  # pairs whose longer side is shorter have too noisy a ratio
     consistency_min_words: int = 4  # repeated sources this long must be rendered alike

@@ -11,9 +11,9 @@ from align.model import Flag
 
 def length_flags(pair: PairContext) -> list[Flag]:
     """Minor ``length`` flag when the log length ratio is ``config.length_z`` document standard
-    deviations from the document's mean (sentences of ``config.length_min_chars`` or more)."""
+    deviations from the document's mean (a side of ``config.length_min_chars`` or more)."""
     config, stats = pair.config, pair.document
-    if min(len(pair.src), len(pair.tgt)) < config.length_min_chars:
+    if max(len(pair.src), len(pair.tgt)) < config.length_min_chars:
         return []
     z = (log_ratio(pair.src, pair.tgt) - stats.ratio_mean) / stats.ratio_std
     if abs(z) < config.length_z:

@@ -11,7 +11,7 @@ import re
 
 from align.flags.config import FlagConfig
 from align.flags.context import RU_EN, Detector, PairContext
-from align.flags.morph import EN_PERSON, RU_PERSON, ru_word
+from align.flags.morph import EN_PERSON, RU_PERSON, RU_PERSON_IDIOMS, ru_word
 from align.flags.opposites import reversals
 from align.model import Flag, Span
 
@@ -90,7 +90,7 @@ def persons(text: str, lang: str) -> dict[int, list[re.Match]]:
     for m in re.finditer(r"\w+", text):
         word = m.group().lower()
         person = (RU_PERSON if lang == "ru" else EN_PERSON).get(word)
-        if person is None and lang == "ru" and re.fullmatch(r"[а-яё]+", word):
+        if person is None and lang == "ru" and re.fullmatch(r"[а-яё]+", word) and word not in RU_PERSON_IDIOMS:
             tag = ru_word(word)
             person = {"1per": 1, "2per": 2}.get(tag.person or "") if tag.pos == "VERB" else None
         if person is not None:

@@ -29,8 +29,12 @@ less least few not no yes oh well quite rather really still yet ever already aga
 although though while because since whereas unless until whether however therefore thus hence""".split())  # noqa: SIM905
 _EN_MODIFIER = re.compile(r"[a-z]{3,}(?:ly|ous|ive|ful|less|able|ible|ical|ic|al|ish|ary|ern)$")
 # Pronouns by grammatical person: a sentence told in the 1st person rendered in the 3rd changes who acts.
-RU_PERSON = {"я": 1, "меня": 1, "мне": 1, "мной": 1, "мы": 1, "нас": 1, "нам": 1, "нами": 1,
-             "ты": 2, "тебя": 2, "тебе": 2, "тобой": 2, "вы": 2, "вас": 2, "вам": 2, "вами": 2}
+RU_PERSON = dict.fromkeys("""я меня мне мной мы нас нам нами мой моя мое моё мои моего моей моему моим моих моими
+мою наш наша наше наши нашего нашей нашему нашим наших нашими нашу""".split(), 1) | dict.fromkeys(  # noqa: SIM905
+    """ты тебя тебе тобой вы вас вам вами твой твоя твое твоё твои твоего твоей твоих ваш ваша ваше ваши вашего
+вашей вашему вашим ваших вашу""".split(), 2)  # noqa: SIM905
+# First-person plural verbs that address the reader, not a speaker: «напомним» ↔ "recall that".
+RU_PERSON_IDIOMS = frozenset("напомним скажем допустим представим отметим заметим подчеркнем подчеркнём".split())
 EN_PERSON = {"i": 1, "me": 1, "my": 1, "mine": 1, "we": 1, "us": 1, "our": 1, "ours": 1,
              "you": 2, "your": 2, "yours": 2}
 

@@ -42,9 +42,12 @@ class Unmatched:
 
     def lost(self, config: FlagConfig) -> list[int]:
         """Indices of the nouns, verbs and names among ``words`` that surely have no counterpart:
-        one such word is enough for a major flag (its cosine below ``config.token_content_major_sim``)."""
-        return [i for i, (c, sim) in enumerate(zip(self.classes, self.sims))
-                if c == CONTENT and sim < config.token_content_major_sim]
+        one such word is enough for a major flag (its cosine below ``config.token_content_major_sim``).
+        Figures and capitalised Latin words are left to the number and name detectors, which
+        read them better than the word vectors do."""
+        return [i for i, (w, c, sim) in enumerate(zip(self.words, self.classes, self.sims))
+                if c == CONTENT and sim < config.token_content_major_sim and not re.search(r"\d", w)
+                and not re.match(r"[A-Z]", w)]
 
 
 @dataclass(frozen=True)
