@@ -11,7 +11,13 @@
    BAD source tokens or BAD gaps in the MT (ROC AUC, Spearman with HTER); word level,
    precision/recall of the Russian words named as omitted against BAD source tags.
 
-Usage: .venv/bin/python scripts/bench_flags.py [--limit 300] [--mlqe-limit 1000] [--json OUT]
+3. Word-level perturbations of WMT21 and NTREX references (``scripts/word_perturb.py``): one
+   word or phrase left out or added, negated, reversed, replaced, left in Russian; recall of a
+   major flag of the right kind, false major rate on the unperturbed references.
+4. ``--speed N``: ``flag_links`` on N sentences of a novel, cold and cached.
+
+Usage: .venv/bin/python scripts/bench_flags.py [--limit 300] [--mlqe-limit 1000] [--word-limit 300]
+       [--word-per-kind 40] [--skip-old] [--speed 2400] [--json OUT]
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from align.cache import resolve_cache
 from align.embed import load_encoder
-from align.flags import FlagConfig, flag_pair, pair_context
+from align.model import Link
+from align.flags import FlagConfig, flag_links, flag_pair, pair_context
 from align.flags.names import name_candidates
 from align.flags.wordgaps import STOPWORDS, unmatched_words
 from align.tokens import E5Words, best_matches, load_vocabulary
@@ -328,6 +335,34 @@ def word_level_report(pairs: list[Pair]) -> dict:
     return out
 
 
+def speed(sentences: int, config: FlagConfig) -> dict:
+    """Seconds ``flag_links`` takes on the first ``sentences`` Russian sentences of Anna Karenina
+    (gold links, ru+en): cold (an empty word cache: every word vector computed) and cached (the
+    same run again), and without word alignment. Link scores are a constant: the similarity
+    detector costs nothing either way."""
+    import tempfile
+
+    folder = DATA / "anna_karenina_vol1_ru-en"
+    ru = (folder / "ru.txt").read_text(encoding="utf-8").split("\n")
+    en = (folder / "en.txt").read_text(encoding="utf-8").split("\n")
+    links = []
+    for line in (folder / "gold.links").read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
+        src, tgt = (tuple(json.loads(side)) for side in line.split(":"))
+        if src and max(src) >= sentences:
+            break
+        links.append(Link(src, tgt, 0.8))
+    out = {"sentences": sentences, "links": len(links)}
+    with tempfile.TemporaryDirectory() as tmp:
+        words = CachedWordModel(E5Words(CACHE.e5_model, config.token_layer), Path(tmp) / "words.sqlite3")
+        for label, model in (("cold_s", words), ("cached_s", words), ("no_words_s", None)):
+            t = time.time()
+            flag_links(links, ru, en, "ru", "en", config, model, VOCABULARY)
+            out[label] = round(time.time() - t, 1)
+    return out
+
+
 def _rate(pairs: list[Pair], test) -> float:
     return sum(1 for p in pairs if test(p)) / len(pairs) if pairs else float("nan")
 
@@ -359,6 +394,7 @@ def mlqe(folder: Path, limit: int, config: FlagConfig) -> dict:
             tp += len(named_idx & bad)
             fp += len(named_idx - bad)
         fn += len(bad - (named_idx if len(named) >= config.partial_min_words else set()))
+    spans = _span_counts(pairs, src_tags)
     return {
         "sentences": len(pairs), "positive_rate": float(np.mean(label)),
         "auc_risk": roc_auc_score(label, risk), "spearman_hter_risk": float(spearmanr(risk, hter).statistic),
@@ -368,7 +404,29 @@ def mlqe(folder: Path, limit: int, config: FlagConfig) -> dict:
         "flagged_rate": float(np.mean(flagged_any)),
         "precision_flagged": float(np.mean([l for l, f in zip(label, flagged_any) if f])) if any(flagged_any) else None,
         "word_precision": tp / (tp + fp) if tp + fp else None, "word_recall": tp / (tp + fn) if tp + fn else None,
+        "span_precision": spans[0] / (spans[0] + spans[1]) if spans[0] + spans[1] else None,
+        "span_recall": spans[0] / (spans[0] + spans[2]) if spans[0] + spans[2] else None,
+        "span_mcc": _mcc(*spans),
     }
+
+
+def _span_counts(pairs: list[Pair], src_tags: list[list[str]]) -> tuple[int, int, int, int]:
+    """TP, FP, FN, TN of the Russian tokens the flags point at (``src_spans`` of any flag: the
+    words named as omitted or mistranslated) against MLQE's BAD source tags."""
+    tp = fp = fn = tn = 0
+    for pair, tags in zip(pairs, src_tags):
+        starts = np.cumsum([0] + [len(t) + 1 for t in pair.src.split(" ")])[:-1]
+        pointed = {int(np.searchsorted(starts, a, side="right")) - 1
+                   for f in pair.flags for a, _ in f.src_spans}
+        for i, tag in enumerate(tags):
+            bad, hit = tag == "BAD", i in pointed
+            tp, fp, fn, tn = tp + (bad and hit), fp + (hit and not bad), fn + (bad and not hit), tn + (not bad and not hit)
+    return tp, fp, fn, tn
+
+
+def _mcc(tp: int, fp: int, fn: int, tn: int) -> float:
+    denominator = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5
+    return (tp * tn - fp * fn) / denominator if denominator else 0.0
 
 
 def _coverage(src, tgt) -> float:
@@ -397,10 +455,16 @@ def main() -> None:
                                                                     "of the word-level perturbations (0: skip)")
     parser.add_argument("--word-per-kind", type=int, default=40, help="word-level perturbations per kind")
     parser.add_argument("--skip-old", action="store_true", help="only the word-level perturbations")
+    parser.add_argument("--speed", type=int, default=0, metavar="N",
+                        help="time flag_links on the first N sentences of Anna Karenina, cold and cached")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     config = replace(FlagConfig(), token_alignment=not args.no_tokens)
     result: dict = {}
+    if args.speed:
+        result["speed"] = speed(args.speed, config)
+        print(result["speed"])
+        args.word_limit = args.limit = args.mlqe_limit = 0
     if args.word_limit:
         t = time.time()
         pairs = word_level_pairs(args.word_limit, args.word_per_kind, config)
@@ -471,6 +535,8 @@ def print_table(result: dict) -> None:
         print(f"  omission score: ROC AUC {m['auc_omission_score']:.3f}, Spearman with HTER {m['spearman_hter_omission']:.3f}")
         print(f"  flagged {m['flagged_rate']:.2f} of sentences, of which {m['precision_flagged'] or 0:.2f} have BAD tags")
         print(f"  words named as omitted vs BAD source tags: P {m['word_precision'] or 0:.2f}, R {m['word_recall'] or 0:.2f}")
+        print(f"  words the flags point at (src_spans) vs BAD source tags: P {m['span_precision'] or 0:.2f}, "
+              f"R {m['span_recall'] or 0:.2f}, MCC {m['span_mcc']:.3f}")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ class FlagConfig:
     negation_major_score: float = 0.8  # ... major: a bare particle with nothing negative on the other side
     # Word-level meaning signals (negation, person) are major when the link's similarity z-score
     # is at most this: the document's own distribution supports them, never decides alone.
-    meaning_support_z: float = -1.0
+    meaning_support_z: float = -2.0
     person_score: float = 0.6  # first person on one side only
     direction_score: float = 0.8  # opposite directions of change (major)
     number_minor_score: float = 0.4  # only number words or scale words left over

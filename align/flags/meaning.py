@@ -22,8 +22,16 @@ EN_NEGATION = re.compile(r"\b(?:not|no|never|nobody|none|nothing|nowhere|neither
 # Russian prefixes that negate a word: «недоволен», «невозможно», «нереально».
 # Idioms built on a negative word that negate nothing: «не только» ↔ "not only",
 # «не раз» (more than once), «чуть ли не» (almost), «не менее» ↔ "no less".
-RU_NOT_NEGATION = re.compile(r"\b(?:не только|не раз|не менее|не более|чуть ли не|едва ли не|не без того)\b",
-                             re.IGNORECASE)
+RU_NOT_NEGATION = re.compile(r"\b(?:не только|не раз|не менее|не более|чуть ли не|едва ли не|не без того|"
+                             r"чуть не|едва не)\b", re.IGNORECASE)
+# Words that carry a negative meaning without a negation: a bare «не» rendered by one of them
+# ("lost control" for «не справился»), or "no longer" for «перестал», is a rendering, so minor.
+EN_NEGATIVE_MEANING = re.compile(r"\b(?:lost|los[et]s?|los(?:ing)|miss\w*|avoid\w*|den(?:y|ies|ied)|prevent\w*|stop\w*|"
+                                 r"absen\w*|hardly|barely|instead|rather|unless|until|only|trouble\w*|ban\w*|"
+                                 r"forb[ia]d\w*|prohibit\w*|reject\w*|declin\w*|impossible|little|few)\b",
+                                 re.IGNORECASE)
+RU_NEGATIVE_MEANING = re.compile(r"\b(?:перестал|прекрат|отказ|отсутств|нехват|лиш[ьеи]|только|мало|кроме|вне|"
+                                 r"против|запрет|избега|избеж|помеша|едва|невозмож|трудно)\w*", re.IGNORECASE)
 EN_NOT_NEGATION = re.compile(r"\b(?:not only|no less|no more than|not least|nothing but|none other)\b", re.IGNORECASE)
 # Negation carried by a particle alone: dropped or added, it reverses the statement.
 PLAIN_NEGATION = frozenset({"не", "нет", "никогда", "not", "never", "no"})
@@ -54,7 +62,8 @@ def similarity_flags(score: float, mean: float, std: float, config: FlagConfig,
 def negation_flags(src: str, tgt: str, config: FlagConfig, z: float = 0.0) -> list[Flag]:
     """Negation on one side only (``src`` Russian, ``tgt`` English); spans point at the negation.
     Minor alone (translators turn «не мог не» into "had to"); major when a particle (не, not,
-    never) stands on one side with no negative word, prefix or suffix on the other, or when the
+    never) stands on one side with no negative word, prefix, suffix or negative meaning ("lost",
+    «перестал») on the other, or when the
     link's similarity z-score ``z`` is at most ``config.meaning_support_z``."""
     ru_text, en_text = RU_NOT_NEGATION.sub(lambda m: " " * len(m.group()), src), \
         EN_NOT_NEGATION.sub(lambda m: " " * len(m.group()), tgt)
@@ -64,7 +73,8 @@ def negation_flags(src: str, tgt: str, config: FlagConfig, z: float = 0.0) -> li
     if (ru and EN_NEG_PREFIX.search(tgt)) or (en and RU_NEG_PREFIX.search(src)):
         return []
     words = ru or en
-    plain = all(m.group().lower() in PLAIN_NEGATION for m in words)
+    rendered = EN_NEGATIVE_MEANING.search(tgt) if ru else RU_NEGATIVE_MEANING.search(src)
+    plain = all(m.group().lower() in PLAIN_NEGATION for m in words) and not rendered
     evidence = f"{', '.join(m.group() for m in ru) or '–'} ↔ {', '.join(m.group() for m in en) or '–'} (negation on one side only)"
     major = plain or z <= config.meaning_support_z
     return [Flag("mistranslation", "major" if major else "minor", evidence,
@@ -75,7 +85,9 @@ def negation_flags(src: str, tgt: str, config: FlagConfig, z: float = 0.0) -> li
 def direction_flags(src: str, tgt: str, config: FlagConfig) -> list[Flag]:
     """Opposite meanings (``src`` Russian, ``tgt`` English): «вырос» ↔ "fell", «разрешили» ↔
     "banned" (``align.flags.opposites``); major, the first reversal named."""
-    found = reversals(src, tgt)
+    negated = bool(RU_NEGATION.search(RU_NOT_NEGATION.sub(" ", src))) != bool(
+        EN_NEGATION.search(EN_NOT_NEGATION.sub(" ", tgt)))
+    found = reversals(src, tgt, negated)
     if not found:
         return []
     first = found[0]

@@ -41,7 +41,7 @@ OPPOSITES: tuple[Opposites, ...] = (
     _row("better / worse", r"лучш", r"best|better", r"худш|хуже", r"worst|worse"),
     _row("strong / weak", r"сильн", r"strong\w*", r"слаб", r"weak\w*"),
     _row("large / small", r"больш(?:ой|ая|ое|ие|их|ого|ому|им|ими|ую)\b|крупн|огромн", r"big\w*|large\w*|huge",
-         r"мал(?:ый|ая|ое|ые|ых|енький|еньк\w*)\b|небольш", r"small\w*|little|tiny"),
+         r"мал(?:ый|ая|ое|ые|ых|ым|ыми|ого|ому|ой|ом|ую|еньк\w*)\b|небольш", r"small\w*|little|tiny"),
     _row("success / failure", r"успе[хш]", r"success\w*", r"неудач|провал", r"fail(?:s|ed|ure)?"),
     _row("included / excluded", r"включ", r"includ\w*", r"исключ", r"exclud\w*"),
     _row("legal / illegal", r"законн", r"legal(?:ly)?", r"незаконн|нелегальн", r"illegal(?:ly)?|unlawful\w*"),
@@ -50,6 +50,13 @@ OPPOSITES: tuple[Opposites, ...] = (
          r"стар(?:ый|ая|ое|ые|ых|ого|ому|ой|ую|ом|ым|ыми)\b", r"old\w*"),
     _row("good / bad", r"хорош", r"good", r"плох", r"bad(?:ly)?"),
     _row("positive / negative", r"положительн|позитивн", r"positive\w*", r"отрицательн|негативн", r"negative\w*"),
+    _row("agreed / refused", r"соглас|одобр", r"agree\w*|approv\w*|accept\w*", r"отказ|отклон|отверг",
+         r"refus\w*|reject\w*|declined"),
+    _row("began / ended", r"нача|начин", r"beg[iau]n\w*|start\w*", r"законч|заверш|оконч|прекрат|перестал",
+         r"end(?:s|ed|ing)?|finish\w*|stop(?:s|ped|ping)?|ceas\w*"),
+    _row("after / before", r"после", r"after\w*", r"перед|прежде|раньше", r"before|earlier|prior"),
+    _row("true / false", r"правд|истинн|верн(?:ый|ая|ое|ые|ым|ыми|ых)\b", r"true|truth\w*", r"ложн|неправд|неверн",
+         r"false\w*|untrue"),
     _row("young / old", r"молод", r"young\w*", r"пожил|старик|старух", r"elderly|old"),
     _row("public / private", r"публичн|общественн|государственн", r"public", r"частн", r"private\w*"),
     _row("long / short", r"длинн|долг(?:ий|ая|ое|ие|их|ого|о)\b", r"long\w*", r"коротк|кратк", r"short\w*|brief\w*"),
@@ -65,8 +72,11 @@ class Reversal:
     en: re.Match
 
 
-def reversals(ru: str, en: str) -> list[Reversal]:
-    """Rows where the Russian has one concept only and the English its opposite only."""
+def reversals(ru: str, en: str, negated: bool = False) -> list[Reversal]:
+    """Rows where the Russian has one concept only and the English its opposite only; none when
+    one side only is ``negated`` (a negated concept is its opposite: «не увенчалась успехом» ↔ "failed")."""
+    if negated:
+        return []
     found = []
     for row in OPPOSITES:
         for ru_this, en_that, ru_other, en_other in ((row.ru_a, row.en_b, row.ru_b, row.en_a),
