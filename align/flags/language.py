@@ -75,7 +75,9 @@ def _detector():
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     codes = [getattr(IsoCode639_1, code.upper()) for code in LINGUA_LANGUAGES]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    # Trigram models only: they load in 0.4 s instead of 5 s, and sentences of 40+ letters
+    # (``config.language_min_letters``) need no more.
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
 
 
 def language_of(text: str) -> tuple[str, float]:

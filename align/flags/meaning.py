@@ -33,6 +33,9 @@ EN_NEGATIVE_MEANING = re.compile(r"\b(?:lost|los[et]s?|los(?:ing)|miss\w*|avoid\
 RU_NEGATIVE_MEANING = re.compile(r"\b(?:перестал|прекрат|отказ|отсутств|нехват|лиш[ьеи]|только|мало|кроме|вне|"
                                  r"против|запрет|избега|избеж|помеша|едва|невозмож|трудно)\w*", re.IGNORECASE)
 EN_NOT_NEGATION = re.compile(r"\b(?:not only|no less|no more than|not least|nothing but|none other)\b", re.IGNORECASE)
+# Endings of Russian verbs in the 1st and 2nd person (present and future; the past has no
+# person): only such words are looked up in the dictionary.
+RU_PERSON_VERB = re.compile(r"[а-яё]+(?:у|ю|ем|ём|им|ешь|ёшь|ишь|ете|ёте|ите)")
 # Negation carried by a particle alone: dropped or added, it reverses the statement.
 PLAIN_NEGATION = frozenset({"не", "нет", "никогда", "not", "never", "no"})
 RU_NEG_PREFIX = re.compile(r"\b(?:не|без|бес)[а-яё]{4,}", re.IGNORECASE)
@@ -102,7 +105,7 @@ def persons(text: str, lang: str) -> dict[int, list[re.Match]]:
     for m in re.finditer(r"\w+", text):
         word = m.group().lower()
         person = (RU_PERSON if lang == "ru" else EN_PERSON).get(word)
-        if person is None and lang == "ru" and re.fullmatch(r"[а-яё]+", word) and word not in RU_PERSON_IDIOMS:
+        if person is None and lang == "ru" and RU_PERSON_VERB.fullmatch(word) and word not in RU_PERSON_IDIOMS:
             tag = ru_word(word)
             person = {"1per": 1, "2per": 2}.get(tag.person or "") if tag.pos == "VERB" else None
         if person is not None:
