@@ -57,7 +57,7 @@ class FlagConfig:
     untranslated_min_words: int = 2  # Russian words kept in the English side for a minor flag
     untranslated_minor_score: float = 0.2  # a minor flag's score: the Cyrillic share, at least this
     untranslated_major_score: float = 0.7  # ... a major one's (lower-case Russian words in running English)
-    language_min_letters: int = 40  # shorter targets are too short to tell their language
+    language_min_letters: int = 40  # targets with fewer letters in lower-case words are too short to tell
     language_confidence: float = 0.9  # lingua's confidence in a third language for a critical flag
     untranslated_shown_words: int = 8  # kept Russian words listed in the evidence
     untranslated_evidence_chars: int = 120  # an untranslated target quoted as evidence is cut to this length

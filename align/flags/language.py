@@ -9,7 +9,7 @@ from functools import lru_cache
 from align.flags.config import FlagConfig
 from align.flags.context import Detector, PairContext
 from align.model import Flag
-from align.text import CYRILLIC_RE, CYRILLIC_WORD_RE, LETTER_RE, clip
+from align.text import CYRILLIC_RE, CYRILLIC_WORD_RE, LETTER_RE, WORD_RE, clip
 
 
 def cyrillic_share(text: str) -> float:
@@ -87,12 +87,15 @@ def language_of(text: str) -> tuple[str, float]:
 
 
 def wrong_language_flags(src: str, tgt: str, src_lang: str, tgt_lang: str, config: FlagConfig) -> list[Flag]:
-    """Critical ``language`` flag when a target of ``config.language_min_letters`` letters or more is
+    """Critical ``language`` flag when a target of ``config.language_min_letters`` letters or more
+    (in lower-case words) is
     confidently in a third language (Ukrainian given as Russian, German as English); a target in
     the source language is the untranslated detector's (or the identical check's) business."""
-    if tgt_lang not in LINGUA_LANGUAGES or len(LETTER_RE.findall(tgt)) < config.language_min_letters:
+    # Names belong to no language ("Grzegorz Sokolov" reads as Czech): only lower-case words count.
+    plain = " ".join(w for w in WORD_RE.findall(tgt) if not w[0].isupper())
+    if tgt_lang not in LINGUA_LANGUAGES or len(LETTER_RE.findall(plain)) < config.language_min_letters:
         return []
-    found, confidence = language_of(tgt)
+    found, confidence = language_of(plain)
     if found in (tgt_lang, src_lang) or confidence < config.language_confidence:
         return []
     return [Flag("language", "critical", f"target reads as {found}, not {tgt_lang} ({confidence:.0%})",
