@@ -72,6 +72,11 @@ def test_a_dropped_bare_negation_is_major():
     assert [(f.severity, f.src_spans) for f in flags] == [("major", ((3, 5),))]
 
 
+def test_number_sign_and_curly_apostrophe_are_read_right():
+    assert negation_flags("Школа №30 ликовала.", "School No. 30 was jubilant.", CONFIG) == []
+    assert negation_flags("Трудности были не с сетью.", "The difficulties weren’t with the network.", CONFIG) == []
+
+
 def test_opposites_beyond_direction():
     flags = direction_flags("Власти разрешили митинг.", "The authorities banned the rally.", CONFIG)
     assert flags and flags[0].severity == "major" and "allowed / forbidden" in flags[0].evidence

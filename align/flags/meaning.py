@@ -18,7 +18,7 @@ from align.model import Flag, Span
 RU_NEGATION = re.compile(r"\b(?:не|нет|ни|никогда|никто|ничего|ничто|нигде|никак|никакой|никакого|никакие|"
                          r"никаких|нельзя|отнюдь)\b", re.IGNORECASE)
 EN_NEGATION = re.compile(r"\b(?:not|no|never|nobody|none|nothing|nowhere|neither|nor|cannot|without|"
-                         r"unable|refused?|failed|lack|\w+n't)\b", re.IGNORECASE)
+                         r"unable|refused?|failed|lack|\w+n['’]t)\b", re.IGNORECASE)
 # Russian prefixes that negate a word: «недоволен», «невозможно», «нереально».
 # Idioms built on a negative word that negate nothing: «не только» ↔ "not only",
 # «не раз» (more than once), «чуть ли не» (almost), «не менее» ↔ "no less".
@@ -28,11 +28,13 @@ RU_NOT_NEGATION = re.compile(r"\b(?:не только|не раз|не мене�
 # ("lost control" for «не справился»), or "no longer" for «перестал», is a rendering, so minor.
 EN_NEGATIVE_MEANING = re.compile(r"\b(?:lost|los[et]s?|los(?:ing)|miss\w*|avoid\w*|den(?:y|ies|ied)|prevent\w*|stop\w*|"
                                  r"absen\w*|hardly|barely|instead|rather|unless|until|only|trouble\w*|ban\w*|"
-                                 r"forb[ia]d\w*|prohibit\w*|reject\w*|declin\w*|impossible|little|few)\b",
+                                 r"forb[ia]d\w*|prohibit\w*|reject\w*|declin\w*|impossible|little|few|question)\b",
                                  re.IGNORECASE)
 RU_NEGATIVE_MEANING = re.compile(r"\b(?:перестал|прекрат|отказ|отсутств|нехват|лиш[ьеи]|только|мало|кроме|вне|"
                                  r"против|запрет|избега|избеж|помеша|едва|невозмож|трудно)\w*", re.IGNORECASE)
-EN_NOT_NEGATION = re.compile(r"\b(?:not only|no less|no more than|not least|nothing but|none other)\b", re.IGNORECASE)
+# ... and "No. 30" (a number sign, not a negation).
+EN_NOT_NEGATION = re.compile(r"\b(?:not only|no less|no more than|not least|nothing but|none other)\b|\bno\.(?=\s*\d)",
+                             re.IGNORECASE)
 # Endings of Russian verbs in the 1st and 2nd person (present and future; the past has no
 # person): only such words are looked up in the dictionary.
 RU_PERSON_VERB = re.compile(r"[а-яё]+(?:у|ю|ем|ём|им|ешь|ёшь|ишь|ете|ёте|ите)")
