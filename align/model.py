@@ -9,7 +9,9 @@ from typing import Literal
 
 import numpy as np
 
-FlagKind = Literal["omission", "addition", "mistranslation", "number", "date", "name", "untranslated"]
+FlagKind = Literal["omission", "addition", "mistranslation", "number", "date", "name", "untranslated",
+                   "language", "format", "repetition", "inconsistency", "length"]
+Span = tuple[int, int]  # character offsets into a sentence (end exclusive)
 Severity = Literal["minor", "major", "critical"]
 
 
@@ -78,12 +80,16 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Flag:
-    """A mismatch found on a link: what kind, how serious, and the evidence."""
+    """A mismatch found on a link: what kind, how serious, and the evidence; ``src_spans`` /
+    ``tgt_spans`` point at the words that matter in the link's joined source / target text
+    (empty when the evidence is the whole pair)."""
 
     kind: FlagKind
     severity: Severity
     evidence: str
     score: float = 1.0
+    src_spans: tuple[Span, ...] = ()
+    tgt_spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)

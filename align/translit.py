@@ -80,6 +80,10 @@ def ru_stem(word: str) -> str:
 _VARIANTS = ({"х": "ks"}, {"г": "h"}, {"ц": "c"}, {"э": "a", "з": "s", "й": ""}, {"ф": "th"})
 
 
+_ENGLISH_LETTERS = {"дж": "j", "уэ": "wa", "уи": "wi", "уо": "wo"}
+_ENGLISH_SPELLING = re.compile(r"дж|^у[эио]")
+
+
 def romanisations(stem: str) -> list[str]:
     """The standard romanisation of a stem and its variants, also without an adjective ``-ск``
     (Московский ↔ Moscow)."""
@@ -87,6 +91,9 @@ def romanisations(stem: str) -> list[str]:
     stems = [stem] + ([base] if base != stem and len(base) >= 3 else [])
     if len(stem) >= 4 and stem[-1] in "аеиоуыэюяй":  # short words keep their ending: «Дохе» ↔ Doha
         stems.append(stem[:-1])
+    # English names in Russian spelling: Джонс ↔ Jones, Уэльс ↔ Wales, Уильям ↔ William.
+    stems += [_ENGLISH_SPELLING.sub(lambda m: _ENGLISH_LETTERS[m.group()], s) for s in stems
+              if _ENGLISH_SPELLING.search(s)]
     out = []
     for s in stems:
         out.append(romanise(s))
@@ -138,7 +145,8 @@ def _skeletons_match(ru_sk: str, en_sk: str) -> bool:
         return True
     if min(len(ru_sk), len(en_sk)) >= 4 and (ru_sk in en_sk or en_sk in ru_sk):
         return True
-    if SequenceMatcher(None, ru_sk, en_sk[: len(ru_sk) + 1]).ratio() >= 0.8:
+    # Near spellings must agree on the first letter: «Раковский» (stem "rak") is not "Mrachkovsky".
+    if ru_sk[0] == en_sk[0] and SequenceMatcher(None, ru_sk, en_sk[: len(ru_sk) + 1]).ratio() >= 0.8:
         return True
     head = en_sk[:len(ru_sk)]
     swapped = [i for i, (a, b) in enumerate(zip(ru_sk, head)) if a != b]

@@ -11,7 +11,13 @@
    BAD source tokens or BAD gaps in the MT (ROC AUC, Spearman with HTER); word level,
    precision/recall of the Russian words named as omitted against BAD source tags.
 
-Usage: .venv/bin/python scripts/bench_flags.py [--limit 300] [--mlqe-limit 1000] [--json OUT]
+3. Word-level perturbations of WMT21 and NTREX references (``scripts/word_perturb.py``): one
+   word or phrase left out or added, negated, reversed, replaced, left in Russian; recall of a
+   major flag of the right kind, false major rate on the unperturbed references.
+4. ``--speed N``: ``flag_links`` on N sentences of a novel, cold and cached.
+
+Usage: .venv/bin/python scripts/bench_flags.py [--limit 300] [--mlqe-limit 1000] [--word-limit 300]
+       [--word-per-kind 40] [--skip-old] [--speed 2400] [--json OUT]
 """
 
 from __future__ import annotations
@@ -34,11 +40,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from align.cache import resolve_cache
 from align.embed import load_encoder
-from align.flags import FlagConfig, flag_pair, pair_context
+from align.model import Link
+from align.flags import FlagConfig, flag_links, flag_pair, pair_context
 from align.flags.names import name_candidates
 from align.flags.wordgaps import STOPWORDS, unmatched_words
 from align.tokens import E5Words, best_matches, load_vocabulary
 from align.translit import names_match
+from align.wordcache import CachedWordModel
+from scripts.word_perturb import WORD_EXPECT, word_perturb
 
 DATA = ROOT.parent / "shared" / "data"
 SEED = 20261121
@@ -190,6 +199,11 @@ CACHE = resolve_cache(None, os.environ)
 VOCABULARY = load_vocabulary(CACHE)
 
 
+def word_model(config: FlagConfig) -> CachedWordModel:
+    """e5-small word vectors, cached as a run caches them (a re-run embeds nothing)."""
+    return CachedWordModel(E5Words(CACHE.e5_model, config.token_layer), CACHE.embeddings)
+
+
 def run_flags(pairs: list[Pair], config: FlagConfig, baseline: list[int] | None = None) -> dict:
     """Flag every pair as one document (the score distribution comes from ``baseline``
     pairs); returns the word vectors of every text."""
@@ -200,7 +214,7 @@ def run_flags(pairs: list[Pair], config: FlagConfig, baseline: list[int] | None 
     base = scores[baseline] if baseline is not None else scores
     mean, std = float(np.mean(base)), float(np.std(base))
     texts = sorted({p.src for p in pairs} | {p.tgt for p in pairs})
-    vectors = dict(zip(texts, E5Words(CACHE.e5_model, config.token_layer).words(texts))) if config.token_alignment else {}
+    vectors = dict(zip(texts, word_model(config).words(texts))) if config.token_alignment else {}
     for pair, score in zip(pairs, scores):
         pair.score = float(score)
         src_words, tgt_words = (vectors[pair.src], vectors[pair.tgt]) if vectors else (None, None)
@@ -257,6 +271,98 @@ def wmt_report(pairs: list[Pair], calibration: set[str]) -> dict:
     return out
 
 
+def reference_rows(limit: int) -> list[Pair]:
+    """Correct pairs: both WMT21 references of the first ``limit`` segments, and the first
+    ``limit`` NTREX segments (English original, professional Russian; read as Russian ↔ English)."""
+    pairs = []
+    wmt = DATA / "wmt21_ru-en" / "newstest2021.ru-en.tsv"
+    with wmt.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    pairs += [Pair(r["src_ru"], r[ref], doc=r["doc_id"], seg=r["seg_id"], ref=ref)
+              for r in rows[:limit] for ref in ("ref_en_A", "ref_en_B")]
+    folder = DATA / "ntrex128_en-ru"
+    ru = (folder / "newstest2019-ref.rus.txt").read_text(encoding="utf-8").replace("\r", "").split("\n")
+    en = (folder / "newstest2019-src.eng.txt").read_text(encoding="utf-8").replace("\r", "").split("\n")
+    pairs += [Pair(r, e, doc="ntrex", seg=str(i), ref="ntrex") for i, (r, e) in enumerate(zip(ru[:limit], en[:limit]))
+              if r.strip() and e.strip()]
+    return pairs
+
+
+def word_level_pairs(limit: int, per_kind: int, config: FlagConfig) -> list[Pair]:
+    """The correct pairs, and up to ``per_kind`` word-level perturbations of each kind, drawn
+    with a fixed seed from all references (WMT21 and NTREX) beyond the first ``limit`` too."""
+    clean = reference_rows(limit)
+    pool = reference_rows(10_000)
+    rng = random.Random(SEED + 1)
+    words = word_model(config)
+    out = list(clean)
+    for kind in WORD_EXPECT:
+        order = rng.sample(range(len(pool)), len(pool))
+        made = 0
+        for start in range(0, len(order), 64):
+            if made >= per_kind:
+                break
+            chunk = [pool[i] for i in order[start:start + 64]]
+            vectors = words.words([p.src for p in chunk] + [p.tgt for p in chunk])
+            for k, base in enumerate(chunk):
+                if made >= per_kind:
+                    break
+                new = word_perturb(kind, vectors[k], vectors[len(chunk) + k], rng)
+                if new and new != base.tgt:
+                    out.append(Pair(base.src, new, kind, doc=base.doc, seg=base.seg, ref=base.ref))
+                    made += 1
+    return out
+
+
+def word_level_report(pairs: list[Pair]) -> dict:
+    """Recall of a major/critical flag of an expected kind per perturbation, and the false
+    major/critical rate on the correct references."""
+    clean = [p for p in pairs if not p.perturbation]
+    out: dict = {"unperturbed": len(clean),
+                 "false_flag_rate_major": _rate(clean, lambda p: any(f.severity in MAJOR for f in p.flags)),
+                 "false_by_kind_major": {k: _rate(clean, lambda p, k=k: any(f.kind == k and f.severity in MAJOR
+                                                                           for f in p.flags))
+                                         for k in sorted({f.kind for p in clean for f in p.flags})},
+                 "recall": {}}
+    for kind, target in WORD_EXPECT.items():
+        hit = [p for p in pairs if p.perturbation == kind]
+        if hit:
+            out["recall"][kind] = {
+                "n": len(hit),
+                "any": _rate(hit, lambda p, t=target: any(f.kind in t for f in p.flags)),
+                "major": _rate(hit, lambda p, t=target: any(f.kind in t and f.severity in MAJOR for f in p.flags)),
+            }
+    return out
+
+
+def speed(sentences: int, config: FlagConfig) -> dict:
+    """Seconds ``flag_links`` takes on the first ``sentences`` Russian sentences of Anna Karenina
+    (gold links, ru+en): cold (an empty word cache: every word vector computed) and cached (the
+    same run again), and without word alignment. Link scores are a constant: the similarity
+    detector costs nothing either way."""
+    import tempfile
+
+    folder = DATA / "anna_karenina_vol1_ru-en"
+    ru = (folder / "ru.txt").read_text(encoding="utf-8").split("\n")
+    en = (folder / "en.txt").read_text(encoding="utf-8").split("\n")
+    links = []
+    for line in (folder / "gold.links").read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
+        src, tgt = (tuple(json.loads(side)) for side in line.split(":"))
+        if src and max(src) >= sentences:
+            break
+        links.append(Link(src, tgt, 0.8))
+    out = {"sentences": sentences, "links": len(links)}
+    with tempfile.TemporaryDirectory() as tmp:
+        words = CachedWordModel(E5Words(CACHE.e5_model, config.token_layer), Path(tmp) / "words.sqlite3")
+        for label, model in (("cold_s", words), ("cached_s", words), ("no_words_s", None)):
+            t = time.time()
+            flag_links(links, ru, en, "ru", "en", config, model, VOCABULARY)
+            out[label] = round(time.time() - t, 1)
+    return out
+
+
 def _rate(pairs: list[Pair], test) -> float:
     return sum(1 for p in pairs if test(p)) / len(pairs) if pairs else float("nan")
 
@@ -288,6 +394,7 @@ def mlqe(folder: Path, limit: int, config: FlagConfig) -> dict:
             tp += len(named_idx & bad)
             fp += len(named_idx - bad)
         fn += len(bad - (named_idx if len(named) >= config.partial_min_words else set()))
+    spans = _span_counts(pairs, src_tags)
     return {
         "sentences": len(pairs), "positive_rate": float(np.mean(label)),
         "auc_risk": roc_auc_score(label, risk), "spearman_hter_risk": float(spearmanr(risk, hter).statistic),
@@ -297,7 +404,29 @@ def mlqe(folder: Path, limit: int, config: FlagConfig) -> dict:
         "flagged_rate": float(np.mean(flagged_any)),
         "precision_flagged": float(np.mean([l for l, f in zip(label, flagged_any) if f])) if any(flagged_any) else None,
         "word_precision": tp / (tp + fp) if tp + fp else None, "word_recall": tp / (tp + fn) if tp + fn else None,
+        "span_precision": spans[0] / (spans[0] + spans[1]) if spans[0] + spans[1] else None,
+        "span_recall": spans[0] / (spans[0] + spans[2]) if spans[0] + spans[2] else None,
+        "span_mcc": _mcc(*spans),
     }
+
+
+def _span_counts(pairs: list[Pair], src_tags: list[list[str]]) -> tuple[int, int, int, int]:
+    """TP, FP, FN, TN of the Russian tokens the flags point at (``src_spans`` of any flag: the
+    words named as omitted or mistranslated) against MLQE's BAD source tags."""
+    tp = fp = fn = tn = 0
+    for pair, tags in zip(pairs, src_tags):
+        starts = np.cumsum([0] + [len(t) + 1 for t in pair.src.split(" ")])[:-1]
+        pointed = {int(np.searchsorted(starts, a, side="right")) - 1
+                   for f in pair.flags for a, _ in f.src_spans}
+        for i, tag in enumerate(tags):
+            bad, hit = tag == "BAD", i in pointed
+            tp, fp, fn, tn = tp + (bad and hit), fp + (hit and not bad), fn + (bad and not hit), tn + (not bad and not hit)
+    return tp, fp, fn, tn
+
+
+def _mcc(tp: int, fp: int, fn: int, tn: int) -> float:
+    denominator = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5
+    return (tp * tn - fp * fn) / denominator if denominator else 0.0
 
 
 def _coverage(src, tgt) -> float:
@@ -322,10 +451,30 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=40, help="perturbed pairs per perturbation")
     parser.add_argument("--mlqe-limit", type=int, default=1000)
     parser.add_argument("--no-tokens", action="store_true", help="switch off word alignment")
+    parser.add_argument("--word-limit", type=int, default=300, help="WMT21 and NTREX segments as correct pairs "
+                                                                    "of the word-level perturbations (0: skip)")
+    parser.add_argument("--word-per-kind", type=int, default=40, help="word-level perturbations per kind")
+    parser.add_argument("--skip-old", action="store_true", help="only the word-level perturbations")
+    parser.add_argument("--speed", type=int, default=0, metavar="N",
+                        help="time flag_links on the first N sentences of Anna Karenina, cold and cached")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     config = replace(FlagConfig(), token_alignment=not args.no_tokens)
     result: dict = {}
+    if args.speed:
+        result["speed"] = speed(args.speed, config)
+        print(result["speed"])
+        args.word_limit = args.limit = args.mlqe_limit = 0
+    if args.word_limit:
+        t = time.time()
+        pairs = word_level_pairs(args.word_limit, args.word_per_kind, config)
+        run_flags(pairs, config, baseline=[i for i, p in enumerate(pairs) if not p.perturbation])
+        result["word_level"] = word_level_report(pairs) | {"seconds": round(time.time() - t, 1)}
+        result["word_level_examples"] = [{"perturbation": p.perturbation, "src": p.src, "tgt": p.tgt,
+                                          "flags": [(f.kind, f.severity, f.evidence) for f in p.flags]}
+                                         for p in pairs]
+    if args.skip_old:
+        args.limit = args.mlqe_limit = 0
     wmt = DATA / "wmt21_ru-en" / "newstest2021.ru-en.tsv"
     if not wmt.exists():
         print(f"skipped WMT21: {wmt} not found")
@@ -349,6 +498,14 @@ def main() -> None:
 
 
 def print_table(result: dict) -> None:
+    if "word_level" in result:
+        w = result["word_level"]
+        print(f"word-level perturbations: {w['unperturbed']} correct pairs (WMT21 + NTREX), {w['seconds']} s")
+        print(f"false-flag rate (major/critical): {w['false_flag_rate_major']:.3f}; by kind:",
+              ", ".join(f"{k} {v:.3f}" for k, v in w["false_by_kind_major"].items()))
+        print("| word-level perturbation | n | recall (any) | recall (major) |\n|---|---:|---:|---:|")
+        for kind, r in w["recall"].items():
+            print(f"| {kind} | {r['n']} | {r['any']:.2f} | {r['major']:.2f} |")
     if "wmt21" in result:
         w = result["wmt21"]
         print(f"WMT21 perturbations: {w['pairs']} pairs, {w['unperturbed']} unperturbed, {w['seconds']} s")
@@ -378,6 +535,8 @@ def print_table(result: dict) -> None:
         print(f"  omission score: ROC AUC {m['auc_omission_score']:.3f}, Spearman with HTER {m['spearman_hter_omission']:.3f}")
         print(f"  flagged {m['flagged_rate']:.2f} of sentences, of which {m['precision_flagged'] or 0:.2f} have BAD tags")
         print(f"  words named as omitted vs BAD source tags: P {m['word_precision'] or 0:.2f}, R {m['word_recall'] or 0:.2f}")
+        print(f"  words the flags point at (src_spans) vs BAD source tags: P {m['span_precision'] or 0:.2f}, "
+              f"R {m['span_recall'] or 0:.2f}, MCC {m['span_mcc']:.3f}")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,14 @@ def _keys(src_lang: str, tgt_lang: str) -> tuple[str, str]:
 
 
 def _flag_record(flag: Flag) -> dict[str, Any]:
-    return {"kind": flag.kind, "severity": flag.severity, "evidence": plain(flag.evidence), "score": flag.score}
+    """The flag's fields; the spans only when a detector gave them (older records stay as they were)."""
+    record: dict[str, Any] = {"kind": flag.kind, "severity": flag.severity, "evidence": plain(flag.evidence),
+                              "score": flag.score}
+    if flag.src_spans:
+        record["src_spans"] = [list(s) for s in flag.src_spans]
+    if flag.tgt_spans:
+        record["tgt_spans"] = [list(s) for s in flag.tgt_spans]
+    return record
 
 
 def jsonl_bytes(context: ExportContext) -> bytes:

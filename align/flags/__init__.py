@@ -15,6 +15,7 @@ import numpy as np
 from align.flags.config import FlagConfig
 from align.flags.context import Detector, PairContext, Vocabulary, WordModel, pair_context
 from align.flags.coverage import whole_flags
+from align.flags.document import document_stats
 from align.flags.registry import DETECTORS
 from align.model import Flag, Link
 from align.tokens import Words
@@ -34,6 +35,7 @@ def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str], sr
     mean, std = (float(np.mean(full)), float(np.std(full)) or 1.0) if len(full) >= config.min_links else (0.0, np.inf)
     pairs = [(" ".join(src_texts[i] for i in link.src), " ".join(tgt_texts[j] for j in link.tgt)) for link in links]
     linked = [k for k, link in enumerate(links) if link.src and link.tgt]
+    document = document_stats([pairs[k] for k in linked], config.min_links)
     vectors: dict[int, tuple[Words, Words]] = {}
     if words is not None and config.token_alignment and linked:
         src_words = words.words([pairs[k][0] for k in linked])
@@ -50,7 +52,7 @@ def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str], sr
             side_words = vectors.get(k, (None, None))
             pair = pair_context(src=src, tgt=tgt, src_lang=src_lang, tgt_lang=tgt_lang, score=link.score, mean=mean,
                                 std=std, config=config, src_words=side_words[0], tgt_words=side_words[1],
-                                vocabulary=vocabulary)
+                                vocabulary=vocabulary, document=document)
             flags = flag_pair(pair, detectors=detectors)
         flagged.append(Link(link.src, link.tgt, link.score, tuple(flags)))
     return flagged

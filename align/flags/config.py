@@ -33,6 +33,10 @@ class FlagConfig:
     token_shortfall_scale: float = 0.5  # word-gap risk = 1 - exp(-summed shortfall / this)
     partial_min_words: int = 2  # unmatched content words needed for a flag
     partial_major_run: int = 3  # ... and in a row (a phrase, not scattered words) for a major one
+    # One noun, verb or name (``align.flags.morph``) whose best cosine is below this is major alone:
+    # a word that surely has no counterpart, not a paraphrase.
+    token_content_major_sim: float = 0.37
+    evidence_words: int = 2  # words named (and highlighted) on each side of a word-level flag
     names: bool = True
     name_major_replaced_score: float = 0.9  # a rare name missing, a rare English one in its place
     name_major_missing_score: float = 0.7  # a rare name missing, nothing rare instead
@@ -40,6 +44,11 @@ class FlagConfig:
     name_minor_english_score: float = 0.3  # minor: English-only names (translators add first names)
     negation: bool = True
     negation_score: float = 0.5  # negation on one side only (minor: often a rephrasing)
+    negation_major_score: float = 0.8  # ... major: a bare particle with nothing negative on the other side
+    # Word-level meaning signals (negation, person) are major when the link's similarity z-score
+    # is at most this: the document's own distribution supports them, never decides alone.
+    meaning_support_z: float = -2.0
+    person_score: float = 0.6  # first person on one side only
     direction_score: float = 0.8  # opposite directions of change (major)
     number_minor_score: float = 0.4  # only number words or scale words left over
     number_major_score: float = 0.8  # a figure on one side only
@@ -47,6 +56,15 @@ class FlagConfig:
     untranslated_share: float = 0.5  # Cyrillic share of the English side's letters
     untranslated_min_words: int = 2  # Russian words kept in the English side for a minor flag
     untranslated_minor_score: float = 0.2  # a minor flag's score: the Cyrillic share, at least this
+    untranslated_major_score: float = 0.7  # ... a major one's (lower-case Russian words in running English)
+    language_min_letters: int = 40  # targets with fewer letters in lower-case words are too short to tell
+    language_confidence: float = 0.9  # lingua's confidence in a third language for a critical flag
     untranslated_shown_words: int = 8  # kept Russian words listed in the evidence
     untranslated_evidence_chars: int = 120  # an untranslated target quoted as evidence is cut to this length
-
+    # CAT-tool checks (align/flags/brackets.py, repeats.py, urls.py, identical.py, length.py, consistency.py).
+    format_score: float = 0.3  # minor formatting slips: unpaired bracket, repeated word, inconsistency
+    url_score: float = 0.8  # a URL or e-mail address on one side only (major)
+    identical_min_words: int = 3  # target equal to source with this many words is untranslated
+    length_z: float = 3.0  # log length ratio this many document standard deviations away (minor)
+    length_min_chars: int = 30  # pairs whose longer side is shorter have too noisy a ratio
+    consistency_min_words: int = 4  # repeated sources this long must be rendered alike

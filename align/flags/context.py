@@ -6,10 +6,11 @@ flags depend on no particular model (``align.tokens`` provides the real ones).""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from align.flags.config import FlagConfig
+from align.flags.document import DocumentStats
 from align.flags.wordgaps import WordGaps, word_gaps
 from align.model import Flag, FlagKind
 from align.tokens import Words
@@ -47,21 +48,30 @@ class PairContext:
     tgt_words: Words | None
     gaps: WordGaps | None  # content words without counterpart, from src_words / tgt_words
     vocabulary: Vocabulary | None  # None: no lexicon, every name counts as rare
+    document: DocumentStats  # the document's length ratios and repeated sources
 
     @property
     def ru_en(self) -> tuple[str, str]:
         """The Russian and the English side, whichever is the source (for RU_EN detectors)."""
         return (self.src, self.tgt) if self.src_lang == "ru" else (self.tgt, self.src)
 
+    def oriented(self, flags: list[Flag]) -> list[Flag]:
+        """Flags whose spans a RU_EN detector gave as (Russian, English), as (source, target)."""
+        if self.src_lang == "ru":
+            return flags
+        return [replace(f, src_spans=f.tgt_spans, tgt_spans=f.src_spans) for f in flags]
+
 
 def pair_context(*, src: str, tgt: str, src_lang: str, tgt_lang: str, score: float, mean: float, std: float,
                  config: FlagConfig, src_words: Words | None, tgt_words: Words | None,
-                 vocabulary: Vocabulary | None) -> PairContext:
-    """The detectors' view of one linked pair, word gaps computed once when both sides have word vectors."""
+                 vocabulary: Vocabulary | None, document: DocumentStats | None = None) -> PairContext:
+    """The detectors' view of one linked pair, word gaps computed once when both sides have word
+    vectors; ``document`` None: the pair is read alone (no length or consistency checks)."""
     gaps = (word_gaps(src_words, tgt_words, src_lang, tgt_lang, config)
             if src_words is not None and tgt_words is not None else None)
     return PairContext(src=src, tgt=tgt, src_lang=src_lang, tgt_lang=tgt_lang, score=score, mean=mean, std=std,
-                       config=config, src_words=src_words, tgt_words=tgt_words, gaps=gaps, vocabulary=vocabulary)
+                       config=config, src_words=src_words, tgt_words=tgt_words, gaps=gaps, vocabulary=vocabulary,
+                       document=document or DocumentStats())
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import re
 
 from align.flags.config import FlagConfig
 from align.flags.context import RU_EN, Detector, PairContext
+from align.flags.morph import CONTENT
 from align.flags.wordgaps import Unmatched
 from align.model import Flag, FlagKind
 from align.text import clip
@@ -36,15 +37,28 @@ def expanded_abbreviation(added: Unmatched, ru: str) -> str | None:
 def partial_flags(unmatched: Unmatched, kind: FlagKind, config: FlagConfig, side: str,
                   expands: str | None = None) -> list[Flag]:
     """Omission/addition flag naming the ``side``'s words without a counterpart: major when they
-    make a phrase (``config.partial_major_run`` in a row), minor when scattered (alignment noise,
-    paraphrase) or when the phrase spells out the abbreviation ``expands``."""
-    if len(unmatched.words) < config.partial_min_words:
+    make a phrase (``config.partial_major_run`` in a row) or one is a noun, verb or name with
+    surely no counterpart (``Unmatched.lost``); minor when scattered (alignment noise,
+    paraphrase) or when the phrase spells out the abbreviation ``expands``. The evidence names
+    the ``config.evidence_words`` words that matter most (lost words, then the least matched
+    nouns, verbs and names, then the rest)."""
+    lost = unmatched.lost(config) if expands is None else []
+    if len(unmatched.words) < config.partial_min_words and not lost:
         return []
-    major = len(unmatched.phrase) >= config.partial_major_run and expands is None
-    evidence = f"{side} words without counterpart: {', '.join(unmatched.words)}"
+    major = (len(unmatched.phrase) >= config.partial_major_run and expands is None) or bool(lost)
+    rest = sorted(set(range(len(unmatched.words))) - set(lost),
+                  key=lambda i: (unmatched.classes[i] != CONTENT, unmatched.sims[i]))
+    order = lost + rest
+    shown = sorted(order[:config.evidence_words])
+    evidence = f"{side} words without counterpart: {', '.join(unmatched.words[i] for i in shown)}"
+    if len(unmatched.words) > len(shown):
+        evidence += f" (+{len(unmatched.words) - len(shown)})"
     if expands:
         evidence += f" (spelling out {expands}?)"
-    return [Flag(kind, "major" if major else "minor", evidence, round(unmatched.score, 3))]
+    spans = tuple(unmatched.spans[i] for i in shown)
+    on_source = kind == "omission"
+    return [Flag(kind, "major" if major else "minor", evidence, round(unmatched.score, 3),
+                 src_spans=spans if on_source else (), tgt_spans=() if on_source else spans)]
 
 
 def _side(pair: PairContext, kind: FlagKind) -> str:

@@ -51,7 +51,12 @@ _RU_WORDS = {
     15: "пятнадцать пятнадцати", 16: "шестнадцать шестнадцати", 17: "семнадцать семнадцати",
     18: "восемнадцать восемнадцати", 19: "девятнадцать девятнадцати", 20: "двадцать двадцати",
     30: "тридцать тридцати", 40: "сорок сорока", 50: "пятьдесят пятидесяти", 60: "шестьдесят шестидесяти",
-    70: "семьдесят семидесяти", 80: "восемьдесят восьмидесяти", 90: "девяносто девяноста", 100: "сто ста",
+    70: "семьдесят семидесяти", 80: "восемьдесят восьмидесяти", 90: "девяносто девяноста", 100: "сто ста сотни сотен",
+    200: "двести двухсот двумстам двумястами двухстах", 300: "триста трехсот трёхсот тремстам тремястами трехстах",
+    400: "четыреста четырехсот четырёхсот четыремстам четырьмястами четырехстах",
+    500: "пятьсот пятисот пятистам пятьюстами пятистах", 600: "шестьсот шестисот шестистам шестьюстами шестистах",
+    700: "семьсот семисот семистам семьюстами семистах", 800: "восемьсот восьмисот восьмистам восемьюстами восьмистах",
+    900: "девятьсот девятисот девятистам девятьюстами девятистах",
     1000: "тысяча тысячи тысяч тысячу тыс", 10**6: "миллион миллиона миллионов млн",
     10**9: "миллиард миллиарда миллиардов млрд", 10**12: "триллион триллиона триллионов трлн",
 }
@@ -159,28 +164,56 @@ def _normalise(text: str, lang: str, words: dict[str, int]) -> str:
 
 
 def _number_words(text: str, words: dict[str, int], scaled: set[int], lang: str) -> Counter:
-    """Number words as ``word:N``, composed: "forty-six", «сорок шесть», "four thousand"."""
+    """Number words as ``word:N``, composed left to right as written: "forty-six", «сорок шесть»,
+    "four thousand", «сто двадцать три», "two hundred and five", and ordinal years
+    («в тысяча девятьсот двадцать девятом году» ↔ 1929)."""
     found: Counter = Counter()
-    tens = None  # a tens word waiting for its unit
-    last = None  # the last number word, for a following scale word
+    total = group = 0  # the number being read: thousands and more, and the group below a thousand
+    end = -1  # where the last number word of the run ended
     for match in re.finditer(r"\w+", text):
         word = match.group().lower()
-        value = words.get(word)
-        if value is None and lang == "ru" and (compound := RU_COMPOUND_RE.match(word)):
-            value = words.get(compound.group(1).replace("одно", "один"))
-        if value is None or match.start() in scaled:
-            tens = last = None
+        if word == "and" and end >= 0:  # "two hundred and five": the run goes on
             continue
-        if tens and value < 10 and re.fullmatch(r"[-\s]", text[tens[1]:match.start()]):
-            found[f"word:{tens[0]}"] -= 1
-            value += tens[0]
-        elif last and value in _SCALES and last[0] < 1000 and text[last[1]:match.start()].isspace():
-            found[f"word:{last[0]}"] -= 1
-            value *= last[0]
-        found[f"word:{value}"] += 1
-        tens = (value, match.end()) if value in _TENS else None
-        last = (value, match.end())
+        value = words.get(word)
+        compound = value is None and lang == "ru" and RU_COMPOUND_RE.match(word)
+        if compound:
+            value = words.get(compound.group(1).replace("одно", "один"))
+        joined = end >= 0 and re.fullmatch(r"[-\s]+(?:and[-\s]+)?", text[end:match.start()]) is not None
+        if value is None or match.start() in scaled or compound or not joined or not _continues(group, value):
+            if end >= 0 and (total or group):
+                found[f"word:{total + group}"] += 1
+            total = group = 0
+            end = -1
+            if value is None or match.start() in scaled:
+                continue
+            if compound:
+                found[f"word:{value}"] += 1
+                continue
+        if value in _SCALES:
+            total, group = total + max(group, 1) * value, 0
+        elif value == 100 and 0 < group < 10:
+            group *= 100  # "two hundred"
+        else:
+            group += value
+        end = match.end()
+    if end >= 0 and (total or group):
+        found[f"word:{total + group}"] += 1
     return found
+
+
+def _continues(group: int, value: int) -> bool:
+    """Whether ``value`` can follow the group read so far in one number: a smaller order of
+    magnitude («сто» → «двадцать» → «три»), a scale word, or "hundred" after a unit."""
+    if value in _SCALES or not group:
+        return True
+    if value == 100:
+        return group < 10
+    last = group % 100 or group  # the lowest part written so far
+    if last % 100 == 0:
+        return value < 100
+    if last % 10 == 0 and last >= 20:
+        return value < 10
+    return False
 
 
 def _month(word: str, months: dict[str, int]) -> int:

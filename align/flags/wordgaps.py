@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.flags.config import FlagConfig
+from align.flags.morph import CONTENT, word_class
+from align.model import Span
 from align.tokens import Words, best_matches
 
 # Words that are never content words. Other languages have none yet: every word counts.
@@ -34,6 +36,18 @@ class Unmatched:
     score: float  # 0..1 risk: the summed shortfall of every unmatched content word
     phrase: tuple[str, ...]  # the longest run of unmatched content words (stopwords between allowed)
     coverage: float  # mean best cosine of the side's content words (1.0 when it has none)
+    spans: tuple[Span, ...]  # character spans of ``words``
+    sims: tuple[float, ...]  # best cosine of each of ``words``
+    classes: tuple[str, ...]  # part-of-speech class of each of ``words`` (``align.flags.morph``)
+
+    def lost(self, config: FlagConfig) -> list[int]:
+        """Indices of the nouns, verbs and names among ``words`` that surely have no counterpart:
+        one such word is enough for a major flag (its cosine below ``config.token_content_major_sim``).
+        Figures and capitalised Latin words are left to the number and name detectors, which
+        read them better than the word vectors do."""
+        return [i for i, (w, c, sim) in enumerate(zip(self.words, self.classes, self.sims))
+                if c == CONTENT and sim < config.token_content_major_sim and not re.search(r"\d", w)
+                and not re.match(r"[A-Z]", w)]
 
 
 @dataclass(frozen=True)
@@ -62,8 +76,8 @@ def unmatched_words(side: Words, other: Words, lang: str, config: FlagConfig) ->
     no word passes the cut-off."""
     best, mutual = best_matches(side, other)
     stop = STOPWORDS.get(lang, frozenset())
-    words, sims, shortfall, run, phrase = [], [], 0.0, [], []
-    for word, sim, is_mutual in zip(side.tokens, best, mutual):
+    words, sims, shortfall, run, phrase, spans, word_sims = [], [], 0.0, [], [], [], []
+    for span, word, sim, is_mutual in zip(side.spans, side.tokens, best, mutual):
         if word.lower() in stop or (len(word) < config.token_min_letters and not re.search(r"\d", word)):
             continue
         sims.append(float(sim))
@@ -71,9 +85,12 @@ def unmatched_words(side: Words, other: Words, lang: str, config: FlagConfig) ->
             shortfall += max(0.0, config.token_sim + config.token_shortfall_margin - float(sim))
         if not is_mutual and sim < config.token_sim:
             words.append(word)
+            spans.append(span)
+            word_sims.append(round(float(sim), 3))
             run = [*run, word]
             phrase = run if len(run) > len(phrase) else phrase
         else:
             run = []
     return Unmatched(tuple(words), float(1.0 - np.exp(-shortfall / config.token_shortfall_scale)), tuple(phrase),
-                     float(np.mean(sims)) if sims else 1.0)
+                     float(np.mean(sims)) if sims else 1.0, tuple(spans), tuple(word_sims),
+                     tuple(word_class(w, lang) for w in words))
