@@ -32,6 +32,11 @@ def _one_line_error(result, *words):
         assert word in message, message
 
 
+def _tree(folder):
+    """Every file below ``folder`` (relative name → bytes)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def _pair_args(src, tgt, out, *extra):
     return ["pair", src, tgt, "--src-lang", "ru", "--tgt-lang", "en", "--presegmented", "-o", out, *extra]
 
@@ -174,7 +179,7 @@ def test_a_file_size_limit_mid_write_is_one_line_and_keeps_the_previous_set(para
     ru, en = parallel_dirs
     out = tmp_path / "out"
     assert _run("build", ru, en, "-o", out).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _tree(out)
     script = ("import sys; from align.cli import app; sys.argv = ['align', 'build', sys.argv[1], sys.argv[2], '-o', "
               "sys.argv[3]]; app()")
     done = subprocess.run(["bash", "-c", f'ulimit -f 1; exec "{sys.executable}" -c "$0" "$@"', script,
@@ -182,4 +187,4 @@ def test_a_file_size_limit_mid_write_is_one_line_and_keeps_the_previous_set(para
                           env={**os.environ, "COLUMNS": "200"})
     assert done.returncode == 2, done.stderr
     assert "error:" in done.stderr and "cannot write the outputs" in done.stderr and "Traceback" not in done.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _tree(out) == before
