@@ -12,6 +12,7 @@ from typing import Any
 from align.aligner import AlignConfig
 from align.cache import resolve_cache
 from align.components import load_components
+from align.export.registry import ExportContext
 from align.flags import FlagConfig
 from align.locate import LocateConfig, locate_all
 from align.model import AlignedPair, BuildResult
@@ -98,8 +99,9 @@ def build(src_dir: str | Path, tgt_dir: str | Path, *, output: str | Path | None
 
 
 def write_build(output: Path, result: BuildResult, settings: Settings, inputs: list[Path],
-                command: str = "build") -> list[str]:
-    """Every output of ``result`` into the folder ``output`` at once; returns the names written."""
+                command: str = "build", db: Path | None = None) -> list[str]:
+    """Every output of ``result`` into the folder ``output`` at once; returns the names
+    written. ``db``: also add the run to that corpus database, in place."""
     from align.export import ExportContext, outputs_of, write_outputs
     from align.export.run import run_record
     from align.fileio import check_output_path, ensure_output_dir
@@ -108,8 +110,20 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
     ensure_output_dir(output)
     writers = outputs_of(result)
     context = ExportContext(result, run_record(command, settings, inputs, [w.name for w in writers]),
-                            settings.src_lang, settings.tgt_lang)
-    return write_outputs(output, context, writers)
+                            settings.src_lang, settings.tgt_lang, settings=settings)
+    written = write_outputs(output, context, writers)
+    if db is not None:
+        add_run(db, context)
+    return written
+
+
+def add_run(db: Path, context: ExportContext) -> None:
+    """Add a run (its result, record and settings) to the corpus database ``db`` in place,
+    in one transaction; its document pairs replace their earlier rows."""
+    from align.store import add_to_corpus, word_model_of
+
+    words = word_model_of(context.settings) if context.settings is not None else None
+    add_to_corpus(Path(db), context.result, context.run, words, context.lines)
 
 
 def _path(value: str | Path | None) -> Path | None:
