@@ -24,7 +24,7 @@ def write_run(db: sqlite3.Connection, pairs: Sequence[tuple[AlignedPair, PairWor
     db.execute("BEGIN IMMEDIATE")
     try:
         run_id = db.execute("INSERT INTO runs (command, signature, date, record) VALUES (?, ?, ?, ?)",
-                            (run["command"], run["signature"], run["date"],
+                            (run["command"], run["signature"], run.get("date", ""),
                              json.dumps(run, ensure_ascii=False))).lastrowid
         for lang in {p.src.lang for p, _ in pairs}:
             db.execute("INSERT OR IGNORE INTO meta VALUES ('src_lang', ?)", (lang,))
