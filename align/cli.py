@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -262,7 +263,8 @@ def _print_frame(frame, kwic: bool) -> None:
         for column in ("link", "left", "hit", "right", "rendering"):
             table.add_column(column, justify="right" if column == "left" else "left")
         for row in frame.itertuples():
-            rendering = escape(row.rendering).replace("[[", "[bold yellow]").replace("]]", "[/]")
+            pieces = re.split(r"\[\[|\]\]", _around_mark(row.rendering))  # plain, marked, plain, …
+            rendering = "".join(f"[bold yellow]{escape(p)}[/]" if k % 2 else escape(p) for k, p in enumerate(pieces))
             table.add_row(str(row.link_id), escape(row.left), f"[bold]{escape(row.hit)}[/]", escape(row.right),
                           rendering)
     else:
@@ -274,6 +276,18 @@ def _print_frame(frame, kwic: bool) -> None:
                                    f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row))
     out.print(table)
     console.print(f"{len(frame)} rows", highlight=False)
+
+
+def _around_mark(text: str, width: int = 60) -> str:
+    """The rendering cut to ``width`` characters each side of its first marked word."""
+    at = text.find("[[")
+    if at < 0:
+        return text[:2 * width] + ("…" if len(text) > 2 * width else "")
+    end = text.find("]]", at) + 2
+    start, stop = max(0, at - width), min(len(text), end + width)
+    while text.count("[[", 0, stop) != text.count("]]", 0, stop):  # never cut inside a mark
+        stop = text.find("]]", stop) + 2
+    return ("…" if start else "") + text[start:stop] + ("…" if stop < len(text) else "")
 
 
 @app.command("config")

@@ -315,3 +315,43 @@ def test_lemma_search_on_real_russian_forms_of_the_corpus(tmp_path):
         assert corpus.query("партия")["src_ids"].tolist() == [[0], [1], [2], [3]]
         assert corpus.query("word:партией")["src_ids"].tolist() == [[1]]
         assert sorted(corpus.kwic("партия")["hit"].str.lower()) == sorted(forms)
+
+
+def test_the_query_command(known, tmp_path):
+    from typer.testing import CliRunner
+
+    from align.cli import app
+
+    runner = CliRunner()
+    table = runner.invoke(app, ["query", "партия", "--db", str(known), "--kwic"])
+    assert table.exit_code == 0 and "party" in table.stdout and "партии" in table.stdout
+    tsv = runner.invoke(app, ["query", "Сталин", "--db", str(known), "--format", "tsv", "--kind", "name"])
+    assert tsv.exit_code == 0 and tsv.stdout.count("\n") == 1  # the header only: no flagged link names him
+    runner.invoke(app, ["query", "Троцкий", "--db", str(known), "--format", "jsonl", "-o", str(tmp_path / "h.jsonl")])
+    assert len((tmp_path / "h.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+    counted = runner.invoke(app, ["query", "Сталин", "--db", str(known), "--count", "--by", "document",
+                                  "--format", "tsv"])
+    assert counted.stdout.splitlines()[1:] == ["ru/b.txt\ten/b.txt\t2", "ru/a.txt\ten/a.txt\t1"]
+    bad = runner.invoke(app, ["query", "'; DROP TABLE links; --", "--db", str(known)])
+    assert bad.exit_code == 2 and "error:" in bad.output
+    foreign = runner.invoke(app, ["query", "x", "--db", str(tmp_path / "none.sqlite")])
+    assert foreign.exit_code == 2 and "no corpus database here" in foreign.output
+
+
+@pytest.mark.slow
+def test_build_writes_a_corpus_database_and_adds_to_one(parallel_dirs, tmp_path):
+    from typer.testing import CliRunner
+
+    from align.cli import app
+
+    ru, en = parallel_dirs
+    db = tmp_path / "shared.sqlite"
+    for _ in range(2):
+        result = CliRunner().invoke(app, ["build", str(ru), str(en), "-o", str(tmp_path / "out"), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+    for path in (tmp_path / "out" / "corpus.sqlite", db):
+        with open_corpus(path) as corpus:
+            links = corpus.links()
+            assert len(links) >= 5 and links["link_id"].is_unique
+            assert corpus.db.execute("SELECT count(*) FROM word_pairs").fetchone()[0] > 20
+            assert "Stalin" in corpus.kwic("Сталин")["aligned"].tolist()
