@@ -200,7 +200,8 @@ def pair(
 @app.command()
 def query(
     text: str = typer.Argument(..., help='Query: word:form, lemma:word (default), "a phrase", prefix*, '
-                                         'a NEAR/5 b, AND/OR/NOT, brackets, ru:/en: for a side.'),
+                                         "a NEAR/5 b, AND/OR/NOT, brackets, ru:/en: for a side; '' for every "
+                                         "link (with the filters: an export of the corpus)."),
     db: Path = typer.Option(Path("output/corpus.sqlite"), "--db", help="The corpus database."),
     kwic: bool = typer.Option(False, "--kwic", help="A concordance: hit centred, aligned words marked."),
     equivalents: bool = typer.Option(False, "--equivalents", help="Words the query word is aligned to, counted."),
@@ -216,6 +217,7 @@ def query(
     max_score: Optional[float] = typer.Option(None, "--max-score"),
     link_type: Optional[str] = typer.Option(None, "--type", help="Only links of this type, e.g. 2-1."),
     mode: Optional[str] = typer.Option(None, "--mode", help="parallel or located."),
+    side: str = typer.Option("src", "--side", help="With --format vrt: the side written, src or tgt."),
 ) -> None:
     """Search the corpus database: links, a concordance, translation equivalents or counts.
 
@@ -243,7 +245,9 @@ def query(
                 _print_frame(frame, kwic)
                 return
             pairs = corpus.word_pairs(frame["link_id"].tolist()) if fmt == "vrt" else None
-            data = render(frame, fmt, corpus.langs, pairs)
+            if side not in ("src", "tgt"):
+                raise InputError(None, f"--side is src or tgt, not {side!r}")
+            data = render(frame, fmt, corpus.langs, pairs, side)
         if output is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

@@ -229,9 +229,11 @@ def _first_hit(terms: tuple[Term, ...], src: str, tgt: str, langs: tuple[str, st
 
 
 def _matches(term: Term, word: str, value: str, lang: str, last: bool) -> bool:
-    key = lemma(word, lang) if term.form == "lemma" and not term.prefix else word.lower().replace("ё", "е") \
-        if term.form == "lemma" else word.lower()
-    return key.startswith(value) if term.prefix and last else key == value
+    """Whether ``word`` is what the term's ``value`` indexes: its lemma, else its form
+    (prefixes compare forms, as typed)."""
+    if term.prefix and last:
+        return word.lower().replace("ё", "е").startswith(value) or word.lower().startswith(value)
+    return (lemma(word, lang) if term.form == "lemma" else word.lower()) == value
 
 
 def _mark(text: str, spans: list[tuple[int, int]]) -> str:

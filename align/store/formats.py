@@ -76,7 +76,7 @@ def _vrt(frame: pd.DataFrame, langs: tuple[str, str], word_pairs: pd.DataFrame, 
             out.append(f"<text id={quoteattr(str(doc))}>")
             path = doc
         out.append(f'<seg id="{row.link_id}" type="{row.type}" score="{row.score:.4f}" '
-                   f'kinds={quoteattr("|".join(row.flag_kinds))}>')
+                   f'kinds={quoteattr("|" + "".join(k + "|" for k in row.flag_kinds))}>')  # a CWB feature set
         for start, _, word in words(getattr(row, f"{side}_text")):
             out.append(f"{_clean(word)}\t{_clean(lemma(word, lang))}\t{_clean(aligned.get((row.link_id, start), '-'))}")
         out.append("</seg>")
