@@ -111,7 +111,7 @@ def build(
         settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
                              tgt_lang=tgt_lang)
         inputs = [*list_input_files(src_dir), *list_input_files(tgt_dir)]
-        _check_output(output, [src_dir, tgt_dir, *inputs])
+        _check_output(output, [src_dir, tgt_dir, *inputs], db)
         with _bars() as tracked:
             result = build_corpus(src_dir, tgt_dir, settings, progress=tracked)
         manifest = manifest_path(src_dir, tgt_dir)
@@ -185,6 +185,7 @@ def pair(
             raise InputError(None, f"unknown --format {fmt!r} (known: {', '.join(writers)})")
         if output is not None:
             _check_output(output, [src, tgt])
+        _check_db(db, [src, tgt])
         aligned = align_files(src, tgt, settings, with_flags=fmt != "links")  # links format has no flags
         result = _pair_result(aligned)
         inputs = [src, tgt, *([config] if config else [])]
@@ -379,10 +380,23 @@ def _print_cache_info(info, as_json: bool) -> None:
     console.print(f"{info.embedding_rows} embeddings, {info.word_vector_rows} word-vector rows", highlight=False)
 
 
-def _check_output(output: Path, inputs: list[Path]) -> None:
+def _check_output(output: Path, inputs: list[Path], db: Optional[Path] = None) -> None:
     from align.fileio import check_output_path
 
     check_output_path(output, inputs)
+    _check_db(db, inputs)
+
+
+def _check_db(db: Optional[Path], inputs: list[Path]) -> None:
+    """A ``--db`` that is an input, or an existing file that is not a corpus, is refused
+    before any work."""
+    if db is None:
+        return
+    from align.fileio import check_output_path
+    from align.store.schema import check_corpus
+
+    check_output_path(db, inputs)
+    check_corpus(db)
 
 
 class _bars:

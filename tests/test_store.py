@@ -355,3 +355,16 @@ def test_build_writes_a_corpus_database_and_adds_to_one(parallel_dirs, tmp_path)
             assert len(links) >= 5 and links["link_id"].is_unique
             assert corpus.db.execute("SELECT count(*) FROM word_pairs").fetchone()[0] > 20
             assert "Stalin" in corpus.kwic("Сталин")["aligned"].tolist()
+
+
+def test_a_foreign_db_is_refused_before_any_work(parallel_dirs, tmp_path):
+    from typer.testing import CliRunner
+
+    from align.cli import app
+
+    ru, en = parallel_dirs
+    foreign = tmp_path / "notes.sqlite"
+    foreign.write_text("my notes\n" * 200)
+    result = CliRunner().invoke(app, ["build", str(ru), str(en), "-o", str(tmp_path / "out"), "--db", str(foreign)])
+    assert result.exit_code == 2 and "not a corpus database" in result.output
+    assert not (tmp_path / "out").exists() and foreign.read_text() == "my notes\n" * 200

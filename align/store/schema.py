@@ -94,6 +94,13 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
     return db
 
 
+def check_corpus(path: Path) -> None:
+    """`InputError` now, before a long build, if ``path`` exists and is not a corpus this
+    align can add to (a missing file is fine: it will be created)."""
+    if Path(path).exists():
+        connect(Path(path), create=True).close()
+
+
 def _identity(db: sqlite3.Connection) -> tuple[int, int]:
     return db.execute("PRAGMA application_id").fetchone()[0], db.execute("PRAGMA user_version").fetchone()[0]
 
