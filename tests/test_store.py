@@ -157,6 +157,10 @@ def test_equivalents_count_the_aligned_words(known):
     assert table[["lemma", "form", "count"]].values.tolist() == [["stalin", "stalin", 3]]
     assert table["example_src"][0] == "Сталин исключил Троцкий из партии."
     assert english[["lemma", "count"]].values.tolist() == [["партия", 2]]
+    with open_corpus(known) as corpus:
+        assert corpus.equivalents("word:Сталина")[["form", "count", "example_link"]].values.tolist() == [
+            ["stalin", 1, 4]]
+        assert corpus.equivalents("word:Партией")["count"].tolist() == [1]
 
 
 def test_count_by_document_and_kind(known):

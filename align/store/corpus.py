@@ -68,6 +68,7 @@ class Corpus:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.db: sqlite3.Connection = connect(self.path, create=False)
+        self.db.create_function("py_lower", 1, str.lower, deterministic=True)  # SQLite's lower() is ASCII-only
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
         self.langs = (meta.get("src_lang", "ru"), meta.get("tgt_lang", "en"))
 
@@ -143,29 +144,34 @@ class Corpus:
     def equivalents(self, word: str, limit: int = 20) -> pd.DataFrame:
         """The words ``word`` (``[ru:|en:][word:|lemma:]word``) is aligned to on the other
         side across the corpus, most frequent first: the other side's lemma, its most
-        frequent form, how often, and an example link."""
+        frequent form, how often, and an example link. Counted in SQL over a covering index
+        (lemma, other lemma, other form), so a frequent word costs one index range."""
         term = self._single(word)
         side = term.side or SIDES[0]
         here, there = side, SIDES[1 - SIDES.index(side)]
-        sql = (f"SELECT {there}_lemma, {there}_word, {here}_word, link_id FROM word_pairs "
-               f"WHERE {here}_lemma = ?")
         value = term.values[0] if term.form == "lemma" else lemma(term.values[0], self.langs[SIDES.index(side)])
-        rows = pd.DataFrame(self._run(sql, [value]), columns=["lemma", "form", "hit", "link_id"])
-        if term.form == "word":
-            rows = rows[rows["hit"].str.lower() == term.values[0]]
-        if rows.empty:
-            return pd.DataFrame(columns=["lemma", "form", "count", "example_link", "example_src", "example_tgt"])
-        rows["form_low"] = rows["form"].str.lower()
-        groups = rows.groupby("lemma")
-        table = pd.DataFrame({"count": groups.size(), "example_link": groups["link_id"].min(),
-                              "form": groups["form_low"].agg(lambda s: s.value_counts().index[0])})
-        table = table.sort_values(["count", "example_link"], ascending=[False, True]).head(limit).reset_index()
-        texts = dict(((i, (s, t)) for i, s, t in self._run(
-            f"SELECT id, src_text, tgt_text FROM links WHERE id IN ({','.join('?' * len(table))})",
-            table["example_link"].tolist())))
-        table["example_src"] = [texts[i][0] for i in table["example_link"]]
-        table["example_tgt"] = [texts[i][1] for i in table["example_link"]]
-        return table[["lemma", "form", "count", "example_link", "example_src", "example_tgt"]]
+        exact = f" AND py_lower({here}_word) = ?" if term.form == "word" else ""
+        params = [value, term.values[0]] if exact else [value]
+        rows = self._run(f"SELECT {there}_lemma, {there}_word, count(*), min(id) FROM word_pairs "
+                         f"WHERE {here}_lemma = ?{exact} GROUP BY {there}_lemma, {there}_word", params)
+        columns = ["lemma", "form", "count", "example_link", "example_src", "example_tgt"]
+        if not rows:
+            return pd.DataFrame(columns=columns)
+        forms = pd.DataFrame(rows, columns=["lemma", "form", "count", "example"])
+        forms["form"] = forms["form"].str.lower()
+        forms = forms.groupby(["lemma", "form"], as_index=False).agg(count=("count", "sum"), example=("example", "min"))
+        best = forms.sort_values("count", ascending=False).drop_duplicates("lemma")
+        table = forms.groupby("lemma", as_index=False).agg(count=("count", "sum"), example=("example", "min"))
+        table = table.merge(best[["lemma", "form"]], on="lemma")
+        table = table.sort_values(["count", "example"], ascending=[False, True]).head(limit).reset_index(drop=True)
+        ids = [int(i) for i in table["example"]]
+        examples = {pair_id: (link_id, s, t) for pair_id, link_id, s, t in self._run(
+            "SELECT w.id, l.id, l.src_text, l.tgt_text FROM word_pairs w JOIN links l ON l.id = w.link_id "
+            f"WHERE w.id IN ({','.join('?' * len(ids))})", ids)}
+        table["example_link"] = [examples[i][0] for i in ids]
+        table["example_src"] = [examples[i][1] for i in ids]
+        table["example_tgt"] = [examples[i][2] for i in ids]
+        return table[columns]
 
     def kwic(self, query: str, filters: Filters = Filters(), limit: int = 50, width: int = 40) -> pd.DataFrame:
         """A concordance: each hit centred (left, hit, right) with its link's other side,

@@ -64,8 +64,8 @@ CREATE INDEX links_score ON links(score);
 CREATE INDEX flags_link ON flags(link_id);
 CREATE INDEX flags_kind ON flags(kind, severity);
 CREATE INDEX word_pairs_link ON word_pairs(link_id);
-CREATE INDEX word_pairs_src ON word_pairs(src_lemma);
-CREATE INDEX word_pairs_tgt ON word_pairs(tgt_lemma);
+CREATE INDEX word_pairs_src ON word_pairs(src_lemma, tgt_lemma, tgt_word);
+CREATE INDEX word_pairs_tgt ON word_pairs(tgt_lemma, src_lemma, src_word);
 CREATE INDEX pairs_tgt ON pairs(tgt_document_id);
 CREATE INDEX passages_pair ON passages(pair_id);
 """
