@@ -2,10 +2,12 @@
 
 ``align.align_pair(src, tgt, "ru", "en")`` aligns two files; ``align.build(src_dir, tgt_dir)``
 a folder of originals with a folder of renderings. Both take keyword arguments for any
-setting (see `align.settings.Settings`) and return typed results (`align.model`)."""
+setting (see `align.settings.Settings`) and return typed results (`align.model`);
+``align.open_corpus("output/corpus.sqlite")`` searches the corpus database a build writes."""
 
 from align.api import align_pair, build
 from align.settings import Settings, make_settings
+from align.store import open_corpus
 from align.version import __version__
 
-__all__ = ["Settings", "__version__", "align_pair", "build", "make_settings"]
+__all__ = ["Settings", "__version__", "align_pair", "build", "make_settings", "open_corpus"]

@@ -12,6 +12,7 @@ from typing import Any
 from align.aligner import AlignConfig
 from align.cache import resolve_cache
 from align.components import load_components
+from align.export.registry import ExportContext
 from align.flags import FlagConfig
 from align.locate import LocateConfig, locate_all
 from align.model import AlignedPair, BuildResult
@@ -110,8 +111,9 @@ def build_inputs(src_dir: Path, tgt_dir: Path, config: Path | None) -> list[Path
 
 
 def write_build(output: Path, result: BuildResult, settings: Settings, inputs: list[Path],
-                command: str = "build") -> list[str]:
-    """Every output of ``result`` into the folder ``output`` at once; returns the names written."""
+                command: str = "build", db: Path | None = None) -> list[str]:
+    """Every output of ``result`` into the folder ``output`` at once; returns the names
+    written. ``db``: also add the run to that corpus database, in place."""
     from align.export import ExportContext, outputs_of, write_outputs
     from align.export.run import run_record
     from align.fileio import ensure_output_dir
@@ -120,8 +122,20 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
     ensure_output_dir(output)
     writers = outputs_of(result, settings.outputs)
     context = ExportContext(result, run_record(command, settings, inputs, [w.name for w in writers]),
-                            settings.src_lang, settings.tgt_lang)
-    return write_outputs(output, context, writers)
+                            settings.src_lang, settings.tgt_lang, settings=settings)
+    written = write_outputs(output, context, writers)
+    if db is not None:
+        add_run(db, context)
+    return written
+
+
+def add_run(db: Path, context: ExportContext) -> None:
+    """Add a run (its result, record and settings) to the corpus database ``db`` in place,
+    in one transaction; its document pairs replace their earlier rows."""
+    from align.store import add_to_corpus, word_model_of
+
+    words = word_model_of(context.settings) if context.settings is not None else None
+    add_to_corpus(Path(db), context.result, context.run, words, context.lines)
 
 
 def write_edition(output: Path, src: Path, tgt: Path, settings: Settings, *, title: str | None = None,

@@ -7,6 +7,7 @@ import json
 import logging
 import math
 import os
+import re
 import signal
 import sys
 import time
@@ -39,6 +40,7 @@ CACHE_HELP = ("Cache folder for embeddings, word vectors, read documents, indexe
 CONFIG_HELP = "TOML file of settings (`align config` prints the defaults); options given here win."
 SET_HELP = "Set one setting, e.g. --set align.skip_penalty=0.25 (repeat; keys: `align config`)."
 JSON_HELP = "Print the summary as JSON on stdout (tables go to stderr otherwise)."
+DB_HELP = "Also add the run to this corpus database in place (created if missing; a pair built again is replaced)."
 
 
 def _version(value: bool) -> None:
@@ -105,6 +107,7 @@ def build(
     config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     sets: list[str] = typer.Option([], "--set", help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Pair documents (pairs.csv, equal stems, else locate renderings), align, flag, export."""
     started = time.perf_counter()
@@ -114,10 +117,10 @@ def build(
         settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
                              tgt_lang=tgt_lang)
         inputs = build_inputs(src_dir, tgt_dir, config)
-        _check_output(output, [src_dir, tgt_dir, *inputs])
+        _check_output(output, [src_dir, tgt_dir, *inputs], db)
         with _bars() as tracked:
             result = build_corpus(src_dir, tgt_dir, settings, progress=tracked)
-        written, summary = _export("build", output, result, settings, inputs)
+        written, summary = _export("build", output, result, settings, inputs, db)
     except InputError as error:
         _fail(error)
     _report(summary, written, output, time.perf_counter() - started, as_json, settings.signature())
@@ -175,6 +178,7 @@ def pair(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
     config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     sets: list[str] = typer.Option([], "--set", help=SET_HELP),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Align one document pair."""
     try:
@@ -190,14 +194,15 @@ def pair(
         if output is not None:
             _check_output(output, [src, tgt])
             _check_output_kind(output, folder=fmt is None)
+        _check_db(db, [src, tgt])
         aligned = align_files(src, tgt, settings, with_flags=fmt != "links")  # links format has no flags
         result = _pair_result(aligned)
         inputs = [src, tgt, *([config] if config else [])]
         if fmt is None:
-            written, _ = _export("pair", output, result, settings, inputs)
+            written, _ = _export("pair", output, result, settings, inputs, db)
             log.info("Wrote %s to %s/", ", ".join(written), output)
         else:
-            _write_one(writers[fmt], output, result, settings, inputs)
+            _write_one(writers[fmt], output, result, settings, inputs, db)
     except InputError as error:
         _fail(error)
 
@@ -244,6 +249,103 @@ def edition(
     except InputError as error:
         _fail(error)
     log.info("Wrote %s", output)
+
+
+@app.command()
+def query(
+    text: str = typer.Argument(..., help='Query: word:form, lemma:word (default), "a phrase", prefix*, '
+                                         "a NEAR/5 b, AND/OR/NOT, brackets, ru:/en: for a side; '' for every "
+                                         "link (with the filters: an export of the corpus)."),
+    db: Path = typer.Option(Path("output/corpus.sqlite"), "--db", help="The corpus database."),
+    kwic: bool = typer.Option(False, "--kwic", help="A concordance: hit centred, aligned words marked."),
+    equivalents: bool = typer.Option(False, "--equivalents", help="Words the query word is aligned to, counted."),
+    count: bool = typer.Option(False, "--count", help="Count matching links (with --by)."),
+    by: str = typer.Option("document", "--by", help="With --count: document or kind."),
+    fmt: str = typer.Option("table", "--format", help="table, tsv, jsonl, tmx, parquet or vrt."),
+    limit: int = typer.Option(50, "--limit", help="At most this many rows (0: all)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
+    document: Optional[str] = typer.Option(None, "--document", help="Only links of a file whose path holds this."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Only links with a flag of this kind."),
+    severity: Optional[str] = typer.Option(None, "--severity", help="Only links with a flag of this severity."),
+    min_score: Optional[float] = typer.Option(None, "--min-score"),
+    max_score: Optional[float] = typer.Option(None, "--max-score"),
+    link_type: Optional[str] = typer.Option(None, "--type", help="Only links of this type, e.g. 2-1."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="parallel or located."),
+    side: str = typer.Option("src", "--side", help="With --format vrt: the side written, src or tgt."),
+) -> None:
+    """Search the corpus database: links, a concordance, translation equivalents or counts.
+
+    Example: align query 'ru:Сталин AND NOT en:Stalin' --kwic"""
+    from align.store import Filters, open_corpus
+    from align.store.formats import FORMATS, render
+
+    try:
+        if fmt != "table" and fmt not in FORMATS:
+            raise InputError(None, f"unknown --format {fmt!r} (known: table, {', '.join(FORMATS)})")
+        filters = Filters(document, kind, severity, min_score, max_score, link_type, mode)
+        with open_corpus(db) as corpus:
+            rows = limit or None
+            if equivalents:
+                frame = corpus.equivalents(text, limit=rows or 1000)
+            elif count:
+                frame = corpus.count(text, by, filters)
+            elif kwic:
+                frame = corpus.kwic(text, filters, limit=rows or 1_000_000)
+            else:
+                frame = corpus.links(text, filters, limit=rows)
+            if fmt in ("tmx", "vrt") and (equivalents or count or kwic):
+                raise InputError(None, f"--format {fmt} writes links, not a concordance, equivalents or counts")
+            if fmt == "table":
+                _print_frame(frame, kwic)
+                return
+            pairs = corpus.word_pairs(frame["link_id"].tolist()) if fmt == "vrt" else None
+            if side not in ("src", "tgt"):
+                raise InputError(None, f"--side is src or tgt, not {side!r}")
+            data = render(frame, fmt, corpus.langs, pairs, side)
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            from align.fileio import write_bytes_atomic
+
+            write_bytes_atomic(output, data)
+    except InputError as error:
+        _fail(error)
+
+
+def _print_frame(frame, kwic: bool) -> None:
+    """A query's rows as a rich table on stdout: KWIC with the hit and aligned words bold."""
+    out = Console()
+    table = Table(show_lines=kwic or "src_text" in frame)
+    if kwic:
+        for column in ("link", "left", "hit", "right", "rendering"):
+            table.add_column(column, justify="right" if column == "left" else "left")
+        for row in frame.itertuples():
+            pieces = re.split(r"\[\[|\]\]", _around_mark(row.rendering))  # plain, marked, plain, …
+            rendering = "".join(f"[bold yellow]{escape(p)}[/]" if k % 2 else escape(p) for k, p in enumerate(pieces))
+            table.add_row(str(row.link_id), escape(row.left), f"[bold]{escape(row.hit)}[/]", escape(row.right),
+                          rendering)
+    else:
+        columns = [c for c in frame.columns if c not in ("src_path", "tgt_path", "passage", "src_lines", "tgt_lines")]
+        for column in columns:
+            table.add_column(column)
+        for row in frame[columns].itertuples(index=False):
+            table.add_row(*(escape(", ".join(map(str, v)) if isinstance(v, list) else
+                                   f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row))
+    out.print(table)
+    console.print(f"{len(frame)} rows", highlight=False)
+
+
+def _around_mark(text: str, width: int = 60) -> str:
+    """The rendering cut to ``width`` characters each side of its first marked word."""
+    at = text.find("[[")
+    if at < 0:
+        return text[:2 * width] + ("…" if len(text) > 2 * width else "")
+    end = text.find("]]", at) + 2
+    start, stop = max(0, at - width), min(len(text), end + width)
+    while text.count("[[", 0, stop) != text.count("]]", 0, stop):  # never cut inside a mark
+        stop = text.find("]]", stop) + 2
+    return ("…" if start else "") + text[start:stop] + ("…" if stop < len(text) else "")
 
 
 @app.command("config")
@@ -333,10 +435,23 @@ def _print_cache_info(info, as_json: bool) -> None:
     console.print(f"{info.embedding_rows} embeddings, {info.word_vector_rows} word-vector rows", highlight=False)
 
 
-def _check_output(output: Path, inputs: list[Path]) -> None:
+def _check_output(output: Path, inputs: list[Path], db: Optional[Path] = None) -> None:
     from align.fileio import check_output_path
 
     check_output_path(output, inputs)
+    _check_db(db, inputs)
+
+
+def _check_db(db: Optional[Path], inputs: list[Path]) -> None:
+    """A ``--db`` that is an input, or an existing file that is not a corpus, is refused
+    before any work."""
+    if db is None:
+        return
+    from align.fileio import check_output_path
+    from align.store.schema import check_corpus
+
+    check_output_path(db, inputs)
+    check_corpus(db)
 
 
 def _check_output_kind(output: Path, folder: bool) -> None:
@@ -378,22 +493,27 @@ def _pair_result(aligned):
     return BuildResult((aligned.src,), (aligned.tgt,), (aligned,), {})
 
 
-def _export(command: str, output: Path, result, settings, inputs: list[Path]):
-    """Every output of the run into ``output`` (all at once); returns the names and the summary."""
+def _export(command: str, output: Path, result, settings, inputs: list[Path], db: Optional[Path] = None):
+    """Every output of the run into ``output`` (all at once), and into the corpus ``db``;
+    returns the names and the summary."""
     from align.api import write_build
     from align.export.summary import summarise
 
-    return write_build(output, result, settings, inputs, command), summarise(result)
+    return write_build(output, result, settings, inputs, command, db), summarise(result)
 
 
-def _write_one(writer, output: Optional[Path], result, settings, inputs: list[Path]) -> None:
-    """One output file (``pair --format``) to ``output`` or stdout."""
+def _write_one(writer, output: Optional[Path], result, settings, inputs: list[Path], db: Optional[Path]) -> None:
+    """One output file (``pair --format``) to ``output`` or stdout (and the run into ``db``)."""
+    from align.api import add_run
     from align.export import ExportContext
     from align.export.run import run_record
     from align.fileio import ensure_output_dir, write_bytes_atomic
 
-    data = writer.render(ExportContext(result, run_record("pair", settings, inputs, [writer.name]),
-                                       settings.src_lang, settings.tgt_lang))
+    context = ExportContext(result, run_record("pair", settings, inputs, [writer.name]), settings.src_lang,
+                            settings.tgt_lang, settings=settings)
+    data = writer.render(context)
+    if db is not None:
+        add_run(db, context)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -23,9 +23,8 @@ def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path)
     out = tmp_path / "out"
     result = _run("build", ru, en, "-o", out)
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx",
-                                             "no_source.tsv", "summary.md", "review.md", "run.json",
-                                             "editions"}
+    assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx", "corpus.sqlite",
+                                             "no_source.tsv", "summary.md", "review.md", "run.json", "editions"}
     records = [json.loads(line) for line in (out / "links.jsonl").read_text(encoding="utf-8").splitlines()]
     ru_text = (ru / "statement.txt").read_text(encoding="utf-8")
     en_text = (en / "statement.txt").read_text(encoding="utf-8")
@@ -216,9 +215,8 @@ def test_pair_into_a_folder_writes_every_output_of_one_pair(tmp_path):
     out = tmp_path / "out"
     result = _run("pair", src, tgt, "--src-lang", "ru", "--tgt-lang", "en", "--presegmented", "-o", out)
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx",
-                                             "no_source.tsv", "summary.md", "review.md", "run.json",
-                                             "editions"}
+    assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx", "corpus.sqlite",
+                                             "no_source.tsv", "summary.md", "review.md", "run.json", "editions"}
     assert "### Left out: Russian line 5 (1 sentence)" in (out / "review.md").read_text(encoding="utf-8")
     assert (out / "links.txt").read_text().splitlines()[4] == "[4]:[]"
     single = tmp_path / "single.tsv"

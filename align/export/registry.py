@@ -16,18 +16,22 @@ from align.errors import InputError
 from align.export.lines import LineNumbers
 from align.fileio import write_file_set
 from align.model import BuildResult
+from align.settings import Settings
 
 
 @dataclass(frozen=True, eq=False)
 class ExportContext:
     """What every writer may read: the result, the run record (settings, signature,
-    inputs) and the line numbers of sentences, found once per document and shared."""
+    inputs), the line numbers of sentences, found once per document and shared, and the
+    run's `Settings` (the corpus database loads the word model they name; None: unknown,
+    and the database has no word alignment)."""
 
     result: BuildResult
     run: dict[str, Any]
     src_lang: str
     tgt_lang: str
     lines: LineNumbers = field(default_factory=LineNumbers)
+    settings: Settings | None = None
 
     @property
     def signature(self) -> str:

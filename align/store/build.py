@@ -1,0 +1,56 @@
+"""A run into a corpus database: word alignments computed from the flags' word model
+(cached vectors), then every pair written in one transaction. `corpus_bytes` renders a
+fresh database for the output folder; `add_to_corpus` adds to an existing one in place."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from align.export.lines import LineNumbers
+from align.model import BuildResult
+from align.settings import Settings
+from align.store.schema import connect
+from align.store.wordalign import align_words, link_texts
+from align.store.write import write_run
+from align.tokens import WordModel
+from align.wordcache import load_word_model
+
+
+def word_model_of(settings: Settings) -> WordModel | None:
+    """The run's word model (disk-cached: after the flags ran, every vector is a cache hit),
+    or None when token alignment is off."""
+    if not settings.flags.token_alignment:
+        return None
+    return load_word_model(settings.word_model, settings.encoder, settings.cache)
+
+
+def add_to_corpus(path: Path, result: BuildResult, run: dict[str, Any], words: WordModel | None,
+                  lines: LineNumbers | None = None) -> None:
+    """Write ``result`` into the corpus at ``path`` (created if missing); its document
+    pairs replace any earlier rows of the same pairs, all in one transaction."""
+    pairs = [(pair, align_words(link_texts(pair), words)) for pair in result.pairs]
+    sha256 = {item["path"]: item["sha256"] for item in run.get("inputs", [])}
+    db = connect(Path(path), create=True)
+    try:
+        write_run(db, pairs, run, sha256, lines or LineNumbers())
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+
+
+def corpus_bytes(result: BuildResult, run: dict[str, Any], words: WordModel | None, lines: LineNumbers) -> bytes:
+    """A new corpus database of ``result`` as bytes (built in a temporary file), for the
+    output set that `align.fileio.write_file_set` swaps in at once. The run's date is left
+    out, so that the same run gives the same bytes (run.json keeps it)."""
+    run = {key: value for key, value in run.items() if key != "date"}
+    handle, tmp = tempfile.mkstemp(prefix="align-corpus-", suffix=".sqlite")
+    os.close(handle)
+    try:
+        add_to_corpus(Path(tmp), result, run, words, lines)
+        return Path(tmp).read_bytes()
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(tmp + suffix).unlink(missing_ok=True)
