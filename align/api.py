@@ -16,6 +16,7 @@ from align.export.registry import ExportContext
 from align.flags import FlagConfig
 from align.locate import LocateConfig, locate_all
 from align.model import AlignedPair, BuildResult
+from align.errors import InputError
 from align.fileio import check_output_path
 from align.pipeline import Progress, flagged, list_input_files, load_document, manifest_path
 from align.pipeline import align_pair as align_pair_files
@@ -138,19 +139,32 @@ def add_run(db: Path, context: ExportContext) -> None:
     add_to_corpus(Path(db), context.result, context.run, words, context.lines)
 
 
-def write_edition(output: Path, src: Path, tgt: Path, settings: Settings, *, title: str | None = None,
-                  author: str | None = None, translator: str | None = None) -> AlignedPair:
-    """Align two files and write their reader edition to ``output`` (.html or .epub, by its
-    suffix; the CLI's ``edition``); title, author and translator default to the texts'."""
+def write_edition(output: Path, src: Path | None, tgt: Path | None, settings: Settings, *, title: str | None = None,
+                  author: str | None = None, translator: str | None = None, db: Path | None = None,
+                  pair_id: int | None = None) -> AlignedPair:
+    """The reader edition of one pair into ``output`` (.html or .epub, by its suffix; the
+    CLI's ``edition``): two files aligned now, or pair ``pair_id`` of the corpus ``db`` as it
+    was built (a located pair gives an edition of its passages). Title, author and
+    translator default to the texts'."""
     from align.export.edition import MetaOverrides
     from align.export.editions import edition_bytes, renderer_for
-    from align.fileio import check_output_path, ensure_output_dir, write_bytes_atomic
+    from align.fileio import ensure_output_dir, write_bytes_atomic
+    from align.store.pairs import load_pair
 
     renderer_for(output)
-    check_output_path(output, [src, tgt])
-    aligned = align_files(src, tgt, settings)
-    data = edition_bytes(aligned, output, settings.src_lang, settings.tgt_lang,
-                         MetaOverrides(title, author, translator))
+    if db is not None:
+        if pair_id is None or src is not None or tgt is not None:
+            raise InputError(None, "with --db, give --pair ID and no files")
+        aligned = load_pair(db, pair_id, settings.cache, settings.max_bytes)
+        check_output_path(output, [db, aligned.src.path, aligned.tgt.path])
+        src_lang, tgt_lang = aligned.src.lang, aligned.tgt.lang
+    else:
+        if src is None or tgt is None:
+            raise InputError(None, "give the two files, or --db FILE --pair ID")
+        check_output_path(output, [src, tgt])
+        aligned = align_files(src, tgt, settings)
+        src_lang, tgt_lang = settings.src_lang, settings.tgt_lang
+    data = edition_bytes(aligned, output, src_lang, tgt_lang, MetaOverrides(title, author, translator))
     ensure_output_dir(output.parent if str(output.parent) else Path("."))
     write_bytes_atomic(output, data)
     return aligned

@@ -222,8 +222,8 @@ def outputs() -> None:
 
 @app.command()
 def edition(
-    src: Path = typer.Argument(..., help="Source file (the original)."),
-    tgt: Path = typer.Argument(..., help="Target file (the translation)."),
+    src: Optional[Path] = typer.Argument(None, help="Source file (the original)."),
+    tgt: Optional[Path] = typer.Argument(None, help="Target file (the translation)."),
     output: Path = typer.Option(..., "-o", "--output", help="The edition: book.html (one self-contained page) "
                                 "or book.epub (EPUB 3)."),
     src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Source language (default ru)."),
@@ -238,14 +238,20 @@ def edition(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
     config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     sets: list[str] = typer.Option([], "--set", help=SET_HELP),
+    db: Optional[Path] = typer.Option(None, "--db", help="A corpus database: the edition of its pair --pair "
+                                      "(instead of two files)."),
+    pair_id: Optional[int] = typer.Option(None, "--pair", help="With --db: the pair's id (an unknown id lists them)."),
 ) -> None:
-    """Write a bilingual reader edition of one document pair (HTML or EPUB, by the suffix of -o)."""
+    """Write a bilingual reader edition of one document pair (HTML or EPUB, by the suffix of -o).
+
+    Example: align edition ru.txt en.txt -o book.epub; align edition --db output/corpus.sqlite --pair 1 -o book.html"""
     try:
         from align.api import write_edition
 
         settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
                              tgt_lang=tgt_lang, presegmented=presegmented)
-        write_edition(output, src, tgt, settings, title=title, author=author, translator=translator)
+        write_edition(output, src, tgt, settings, title=title, author=author, translator=translator, db=db,
+                      pair_id=pair_id)
     except InputError as error:
         _fail(error)
     log.info("Wrote %s", output)

@@ -35,7 +35,7 @@ DATA = ROOT.parent / "shared" / "data"
 
 from align.cache import resolve_cache
 from align.export.lines import LineNumbers
-from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Flag, Link, Paragraph, Sentence
+from align.model import AlignedPair, Document, EmbeddedDocument, Flag, Link, Paragraph, Sentence
 from align.store import Filters, open_corpus
 from align.store.schema import connect
 from align.store.wordalign import WordPair, mutual_pairs

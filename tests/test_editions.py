@@ -460,3 +460,20 @@ def test_build_of_the_bundled_corpus_writes_a_located_edition_that_passes_epubch
     _open(browser, books[0].with_suffix(".html"), 390, 844)
     browser.save_screenshot(str(artefacts / "located-phone.png"))
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+@pytest.mark.slow
+def test_an_edition_from_the_corpus_database_equals_the_builds_and_checks_its_files(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(app, ["build", str(ru), str(en), "-o", str(out)]).exit_code == 0
+    db, book = out / "corpus.sqlite", tmp_path / "book.html"
+    result = runner.invoke(app, ["edition", "--db", str(db), "--pair", "1", "-o", str(book)])
+    assert result.exit_code == 0, result.output
+    assert book.read_bytes() == (out / "editions" / "statement.html").read_bytes()
+    missing = runner.invoke(app, ["edition", "--db", str(db), "--pair", "7", "-o", str(book)])
+    assert missing.exit_code == 2 and "no document pair 7; the pairs: 1: " in " ".join(missing.output.split())
+    (en / "statement.txt").write_text((en / "statement.txt").read_text(encoding="utf-8") + "More.\n", encoding="utf-8")
+    changed = runner.invoke(app, ["edition", "--db", str(db), "--pair", "1", "-o", str(book)])
+    assert changed.exit_code == 2 and "changed since the corpus was built" in changed.output

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from align.errors import InputError
-from align.export.edition import Edition, MetaOverrides, editions_of, parallel_edition
+from align.export.edition import Edition, MetaOverrides, editions_of, located_edition, parallel_edition
+from align.export.lines import LineNumbers
 from align.export.edition_epub import edition_epub
 from align.export.edition_html import edition_html
 from align.export.registry import ExportContext, Writer, register
@@ -26,7 +27,10 @@ def renderer_for(output: Path) -> Callable[[Edition], bytes]:
 
 def edition_bytes(pair: AlignedPair, output: Path, src_lang: str, tgt_lang: str,
                   overrides: MetaOverrides | None = None) -> bytes:
-    """One pair's edition in the format of ``output`` (``align edition``)."""
+    """One pair's edition in the format of ``output`` (``align edition``): the whole pair,
+    or for a located pair the passages found."""
+    if pair.mode == "located":
+        return renderer_for(output)(located_edition(pair.tgt, [pair], src_lang, tgt_lang, LineNumbers(), overrides))
     return renderer_for(output)(parallel_edition(pair, src_lang, tgt_lang, overrides))
 
 

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from align.errors import InputError
 from align.export.lines import LineNumbers
 from align.model import BuildResult
 from align.settings import Settings
@@ -51,6 +52,9 @@ def corpus_bytes(result: BuildResult, run: dict[str, Any], words: WordModel | No
     try:
         add_to_corpus(Path(tmp), result, run, words, lines)
         return Path(tmp).read_bytes()
+    except InputError as error:  # the temporary file could not be written: say so, not "not a corpus"
+        raise InputError(None, f"cannot write the outputs: building corpus.sqlite in {tmp} failed "
+                               f"({error.problem}; a full disk or a file size limit?)") from None
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(tmp + suffix).unlink(missing_ok=True)

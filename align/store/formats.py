@@ -12,7 +12,7 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 from lxml import etree
 
-from align.export.tmx import _xml_safe
+from align.export.safe import cell, plain
 from align.version import __version__
 
 FORMATS = ("tsv", "jsonl", "tmx", "parquet", "vrt")
@@ -22,8 +22,9 @@ def render(frame: pd.DataFrame, fmt: str, langs: tuple[str, str], word_pairs: pd
            side: str = "src") -> bytes:
     """``frame`` (links, flags, KWIC or equivalents) as ``fmt``; TMX and VRT need links
     (``src_text``/``tgt_text``); VRT also the links' ``word_pairs``."""
-    if fmt == "tsv":
-        return frame.to_csv(sep="\t", index=False).encode()
+    if fmt == "tsv":  # every text a safe spreadsheet cell, as in pairs.tsv
+        safe = frame.apply(lambda column: column.map(lambda v: cell(v) if isinstance(v, str) else v))
+        return safe.to_csv(sep="\t", index=False, lineterminator="\n").encode()
     if fmt == "jsonl":
         return frame.to_json(orient="records", lines=True, force_ascii=False).encode() if len(frame) else b""
     if fmt == "parquet":
@@ -50,10 +51,10 @@ def _tmx(frame: pd.DataFrame, langs: tuple[str, str]) -> bytes:
         for kind, value in (("x-score", f"{row.score:.4f}"), ("x-link", row.type), ("x-source-file", row.src_path),
                             ("x-target-file", row.tgt_path), *((f"x-flag-{k}", s) for k, s in
                                                                zip(row.flag_kinds, row.flag_severities))):
-            etree.SubElement(tu, "prop", type=kind).text = _xml_safe(str(value))
+            etree.SubElement(tu, "prop", type=kind).text = plain(str(value))
         for lang, text in zip(langs, (row.src_text, row.tgt_text)):
             tuv = etree.SubElement(tu, "tuv", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
-            etree.SubElement(tuv, "seg").text = _xml_safe(text)
+            etree.SubElement(tuv, "seg").text = plain(text)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
                           doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
 
