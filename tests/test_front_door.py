@@ -49,7 +49,7 @@ def test_unknown_pair_format_is_a_clear_error(tmp_path):
 def test_python_api_has_real_signatures():
     import inspect
 
-    assert set(align.__all__) >= {"align_pair", "build", "Settings", "__version__"}
+    assert set(align.__all__) >= {"align_pair", "build", "Settings", "settings_from", "open_corpus", "__version__"}
     params = inspect.signature(align.align_pair).parameters
     assert {"src", "tgt", "src_lang", "tgt_lang", "model", "word_model", "align", "flags", "config"} <= set(params)
     assert "kwargs" not in params and "args" not in params
