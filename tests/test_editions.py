@@ -164,6 +164,7 @@ def test_editions_of_a_build_name_one_per_pair(made_up_pair):
     assert [e.stem for e in editions_of(result, "ru", "en")] == ["ru--en", "ru--en-2"]
 
 
+@pytest.mark.slow
 def test_a_located_edition_heads_each_passage_with_its_place_and_keeps_its_notes(made_up_pair, tmp_path):
     src, tgt = made_up_pair.src, made_up_pair.tgt
     note = Paragraph(0, "Сноска к отрывку.", src.sentences[2].start + 1, src.sentences[2].start + 5, "footnote")
@@ -239,6 +240,7 @@ def _epubcheck(path: Path) -> str:
     return output
 
 
+@pytest.mark.slow
 def test_epubcheck_passes_the_made_up_edition(made_up_pair, tmp_path):
     book = tmp_path / "book.epub"
     book.write_bytes(edition_epub(parallel_edition(made_up_pair, "ru", "en", MetaOverrides(translator="X"))))
@@ -300,6 +302,7 @@ def _shown(driver, selector: str) -> bool:
     return any(e.is_displayed() for e in driver.find_elements("css selector", selector))
 
 
+@pytest.mark.slow
 def test_the_page_in_chromium_hover_toggles_no_errors_no_requests(browser, made_up_pair, tmp_path, artefacts):
     from selenium.webdriver import ActionChains
 
@@ -356,6 +359,7 @@ def test_the_page_in_chromium_hover_toggles_no_errors_no_requests(browser, made_
     assert _requests(browser) == [page.as_uri()]
 
 
+@pytest.mark.slow
 def test_the_page_keeps_its_layout_with_scripts_off_and_stacks_on_a_phone(browser, made_up_pair, tmp_path, artefacts):
     page = tmp_path / "book.html"
     page.write_bytes(edition_html(parallel_edition(made_up_pair, "ru", "en")))
@@ -374,6 +378,7 @@ def test_the_page_keeps_its_layout_with_scripts_off_and_stacks_on_a_phone(browse
         browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
+@pytest.mark.slow
 def test_the_page_follows_a_dark_scheme_and_prints_without_controls(browser, made_up_pair, tmp_path, artefacts):
     page = tmp_path / "book.html"
     page.write_bytes(edition_html(parallel_edition(made_up_pair, "ru", "en")))

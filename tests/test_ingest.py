@@ -287,6 +287,7 @@ def test_html_blocks(tmp_path: Path) -> None:
 
 # --- the whole corpus file ---------------------------------------------------
 
+@pytest.mark.slow
 def test_corpus_file_offsets_and_speed() -> None:
     started = time.perf_counter()
     doc = read_document(RU_FILE, "ru")

@@ -308,6 +308,7 @@ def _real_sentences(*forms: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_lemma_search_on_real_russian_forms_of_the_corpus(tmp_path):
     forms = ["партии", "партией", "партию", "партия"]
     texts = _real_sentences(*forms)
