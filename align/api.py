@@ -133,9 +133,10 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
 def add_run(db: Path, context: ExportContext) -> None:
     """Add a run (its result, record and settings) to the corpus database ``db`` in place,
     in one transaction; its document pairs replace their earlier rows."""
-    from align.store import add_to_corpus, word_model_of
+    from align.components import word_model_for
+    from align.store import add_to_corpus
 
-    words = word_model_of(context.settings) if context.settings is not None else None
+    words = word_model_for(context.settings) if context.settings is not None else None
     add_to_corpus(Path(db), context.result, context.run, words, context.lines)
 
 

@@ -22,6 +22,12 @@ def load_components(settings: Settings, *, progress: bool = True) -> Components:
     """Encoder, word model and vocabulary of ``settings``; the networks load lazily, on
     their first use (a fully cached run loads none)."""
     encoder = load_encoder(settings.encoder, settings.cache, progress=progress)
-    words = (load_word_model(settings.word_model, settings.encoder, settings.cache)
-             if settings.flags.token_alignment else None)
-    return Components(encoder, words, load_vocabulary(settings.cache))
+    return Components(encoder, word_model_for(settings), load_vocabulary(settings.cache))
+
+
+def word_model_for(settings: Settings) -> WordModel | None:
+    """The run's word model (disk-cached), or None when token alignment is off; the corpus
+    database asks for it too (after the flags ran, every vector is a cache hit)."""
+    if not settings.flags.token_alignment:
+        return None
+    return load_word_model(settings.word_model, settings.encoder, settings.cache)

@@ -55,10 +55,9 @@ def segment_document(document: Document, presegmented: bool = False) -> list[Sen
     return sentences
 
 
-def load_document(path: Path, lang: str, encoder: Encoder, cache: CacheFolder, presegmented: bool = False,
-                  max_bytes: int = MAX_INPUT_BYTES) -> EmbeddedDocument:
-    """Read, segment (both cached on disk by file content) and embed one file of at most
-    ``max_bytes``."""
+def read_segmented(path: Path, lang: str, cache: CacheFolder, presegmented: bool = False,
+                   max_bytes: int = MAX_INPUT_BYTES) -> tuple[Document, list[Sentence]]:
+    """Read and segment one file of at most ``max_bytes``, both cached on disk by file content."""
 
     def read_and_segment() -> tuple[Document, list[Sentence]]:
         document = (replace(read_lines(path, max_bytes), lang=lang) if presegmented
@@ -66,7 +65,13 @@ def load_document(path: Path, lang: str, encoder: Encoder, cache: CacheFolder, p
         return document, segment_document(document, presegmented)
 
     check_readable(path, max_bytes)  # before the document cache hashes the file's bytes
-    document, sentences = cached_document(Path(path), f"{lang}|{presegmented}", cache, read_and_segment)
+    return cached_document(Path(path), f"{lang}|{presegmented}", cache, read_and_segment)
+
+
+def load_document(path: Path, lang: str, encoder: Encoder, cache: CacheFolder, presegmented: bool = False,
+                  max_bytes: int = MAX_INPUT_BYTES) -> EmbeddedDocument:
+    """Read, segment (`read_segmented`) and embed one file."""
+    document, sentences = read_segmented(path, lang, cache, presegmented, max_bytes)
     return EmbeddedDocument(document, tuple(sentences), encoder.encode([s.text for s in sentences]))
 
 

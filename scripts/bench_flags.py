@@ -47,7 +47,7 @@ from align.flags.wordgaps import STOPWORDS, unmatched_words
 from align.tokens import E5Words, best_matches, load_vocabulary
 from align.translit import names_match
 from align.wordcache import CachedWordModel
-from scripts.word_perturb import WORD_EXPECT, word_perturb
+from word_perturb import WORD_EXPECT, word_perturb  # beside this script
 
 DATA = ROOT.parent / "shared" / "data"
 SEED = 20261121
@@ -237,15 +237,7 @@ def wmt_report(pairs: list[Pair], calibration: set[str]) -> dict:
     out["false_flag_rate_any"] = _rate(clean, lambda p: bool(p.flags))
     out["false_by_kind_major"] = {k: _rate(clean, lambda p, k=k: any(f.kind == k and f.severity in MAJOR for f in p.flags))
                                   for k in sorted({f.kind for p in clean for f in p.flags})}
-    out["recall"] = {}
-    for kind, (target, _) in EXPECT.items():
-        hit = [p for p in pairs if p.perturbation == kind]
-        if hit:
-            out["recall"][kind] = {
-                "n": len(hit),
-                "any": _rate(hit, lambda p, t=target: any(f.kind in t for f in p.flags)),
-                "major": _rate(hit, lambda p, t=target: any(f.kind in t and f.severity in MAJOR for f in p.flags)),
-            }
+    out["recall"] = _recall(pairs, {kind: target for kind, (target, _) in EXPECT.items()})
     out["precision"] = {}
     for kind in sorted({f.kind for p in pairs for f in p.flags}):
         for level, ok in (("any", lambda f: True), ("major", lambda f: f.severity in MAJOR)):
@@ -323,11 +315,18 @@ def word_level_report(pairs: list[Pair]) -> dict:
                  "false_by_kind_major": {k: _rate(clean, lambda p, k=k: any(f.kind == k and f.severity in MAJOR
                                                                            for f in p.flags))
                                          for k in sorted({f.kind for p in clean for f in p.flags})},
-                 "recall": {}}
-    for kind, target in WORD_EXPECT.items():
+                 "recall": _recall(pairs, WORD_EXPECT)}
+    return out
+
+
+def _recall(pairs: list[Pair], expect: dict) -> dict:
+    """Per perturbation kind: how many pairs, and the share with a flag of an expected kind
+    (any severity, and major or critical)."""
+    out = {}
+    for kind, target in expect.items():
         hit = [p for p in pairs if p.perturbation == kind]
         if hit:
-            out["recall"][kind] = {
+            out[kind] = {
                 "n": len(hit),
                 "any": _rate(hit, lambda p, t=target: any(f.kind in t for f in p.flags)),
                 "major": _rate(hit, lambda p, t=target: any(f.kind in t and f.severity in MAJOR for f in p.flags)),

@@ -6,9 +6,10 @@ from align.export.registry import ExportContext, Writer, register
 
 
 def corpus_sqlite(context: ExportContext) -> bytes:
-    from align.store import corpus_bytes, word_model_of
+    from align.components import word_model_for
+    from align.store import corpus_bytes
 
-    words = word_model_of(context.settings) if context.settings is not None else None
+    words = word_model_for(context.settings) if context.settings is not None else None
     return corpus_bytes(context.result, context.run, words, context.lines)
 
 

@@ -3,7 +3,7 @@ alignments in SQLite (`schema.py`), written per document pair in one transaction
 (`write.py`, `build.py`), searched by word, lemma, phrase and side (`query.py`, FTS5 over
 `morph.py`'s lemmas) and read as DataFrames (`corpus.py`); `formats.py` exports them."""
 
-from align.store.build import add_to_corpus, corpus_bytes, word_model_of
+from align.store.build import add_to_corpus, corpus_bytes
 from align.store.corpus import Corpus, Filters, open_corpus
 
-__all__ = ["Corpus", "Filters", "add_to_corpus", "corpus_bytes", "open_corpus", "word_model_of"]
+__all__ = ["Corpus", "Filters", "add_to_corpus", "corpus_bytes", "open_corpus"]

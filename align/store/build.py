@@ -12,20 +12,10 @@ from typing import Any
 from align.errors import InputError
 from align.export.lines import LineNumbers
 from align.model import BuildResult
-from align.settings import Settings
 from align.store.schema import connect
 from align.store.wordalign import align_words, link_texts
 from align.store.write import write_run
 from align.tokens import WordModel
-from align.wordcache import load_word_model
-
-
-def word_model_of(settings: Settings) -> WordModel | None:
-    """The run's word model (disk-cached: after the flags ran, every vector is a cache hit),
-    or None when token alignment is off."""
-    if not settings.flags.token_alignment:
-        return None
-    return load_word_model(settings.word_model, settings.encoder, settings.cache)
 
 
 def add_to_corpus(path: Path, result: BuildResult, run: dict[str, Any], words: WordModel | None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import closing
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -53,19 +52,13 @@ def _reread(path: Path, lang: str, sha256: str, sentences: int, presegmented: bo
             max_bytes: int) -> EmbeddedDocument:
     """The document read and segmented again (from the document cache when it can), checked
     against the corpus: the same bytes and the same number of sentences."""
-    from align.doccache import cached_document
-    from align.ingest import check_readable, read_document, read_lines
-    from align.pipeline import segment_document
+    from align.ingest import check_readable
+    from align.pipeline import read_segmented
 
     check_readable(path, max_bytes)
     if hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
         raise InputError(path, "changed since the corpus was built: build it again, or use the file it was built from")
-
-    def read_and_segment():
-        document = replace(read_lines(path, max_bytes), lang=lang) if presegmented else read_document(path, lang, max_bytes)
-        return document, segment_document(document, presegmented)
-
-    document, found = cached_document(path, f"{lang}|{presegmented}", cache, read_and_segment)
+    document, found = read_segmented(path, lang, cache, presegmented, max_bytes)
     if len(found) != sentences:
         raise InputError(path, f"splits into {len(found)} sentences now, {sentences} when the corpus was built "
                                "(another version of align): build the corpus again")
