@@ -11,6 +11,7 @@ from typing import Any
 
 from align.aligner import AlignConfig
 from align.cache import resolve_cache
+from align.check import CheckResult, annotated_copy, check_path
 from align.components import load_components
 from align.export.registry import ExportContext
 from align.flags import FlagConfig
@@ -103,6 +104,34 @@ def build(src_dir: str | Path, tgt_dir: str | Path, *, output: str | Path | None
     return result
 
 
+def check_file(path: str | Path, *, output: str | Path | None = None, src_lang: str | None = None,
+               tgt_lang: str | None = None, realign: bool = False, annotate: bool = False, model: str | None = None,
+               word_model: str | None = None, cache_dir: str | Path | None = None, config: str | Path | None = None,
+               flags: FlagConfig | Section = None, settings: Settings | None = None) -> CheckResult:
+    """Check a bilingual file (XLIFF 1.2/2.0, SDLXLIFF, TMX, two-column TSV) as it is: every
+    segment pair flagged, links carrying the file's segment ids. Languages: those given,
+    else the file's. With ``output``, write the outputs of a build there (``annotate``: and
+    a copy of the XLIFF with the flags as notes); ``realign`` aligns a file whose
+    segmentation looks off again, sentence by sentence."""
+    chosen = settings_from(settings=settings, config=_path(config), cache_dir=_path(cache_dir), flags=flags,
+                           encoder=model, word_model=word_model, src_lang=src_lang, tgt_lang=tgt_lang)
+    inputs = [Path(path), *([Path(config)] if config is not None else [])]
+    if output is not None:
+        check_output_path(Path(output), inputs)
+    checked, chosen = check_path(Path(path), chosen, src_lang=src_lang, tgt_lang=tgt_lang, realign=realign,
+                                 annotate=annotate)
+    if output is not None:
+        write_check(Path(output), checked, chosen, inputs, annotate=annotate)
+    return checked
+
+
+def write_check(output: Path, checked: CheckResult, settings: Settings, inputs: list[Path], *,
+                annotate: bool = False) -> list[str]:
+    """The outputs of a check (those of a build, and with ``annotate`` the annotated XLIFF) at once."""
+    extra = annotated_copy(checked, settings.max_bytes) if annotate else None
+    return write_build(output, checked.result, settings, inputs, "check", extra=extra)
+
+
 def build_inputs(src_dir: Path, tgt_dir: Path, config: Path | None) -> list[Path]:
     """Every file a build reads, for its run record: both folders' files, the manifest
     and the config file (the CLI and the API record the same)."""
@@ -112,9 +141,10 @@ def build_inputs(src_dir: Path, tgt_dir: Path, config: Path | None) -> list[Path
 
 
 def write_build(output: Path, result: BuildResult, settings: Settings, inputs: list[Path],
-                command: str = "build", db: Path | None = None) -> list[str]:
+                command: str = "build", db: Path | None = None, extra: Mapping[str, bytes] | None = None) -> list[str]:
     """Every output of ``result`` into the folder ``output`` at once; returns the names
-    written. ``db``: also add the run to that corpus database, in place."""
+    written. ``db``: also add the run to that corpus database, in place; ``extra``: more
+    files (by name) written in the same set."""
     from align.export import ExportContext, outputs_of, write_outputs
     from align.export.run import run_record
     from align.fileio import ensure_output_dir
@@ -124,7 +154,7 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
     writers = outputs_of(result, settings.outputs)
     context = ExportContext(result, run_record(command, settings, inputs, [w.name for w in writers]),
                             settings.src_lang, settings.tgt_lang, settings=settings)
-    written = write_outputs(output, context, writers)
+    written = write_outputs(output, context, writers, extra)
     if db is not None:
         add_run(db, context)
     return written

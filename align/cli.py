@@ -208,6 +208,53 @@ def pair(
 
 
 @app.command()
+def check(
+    file: Path = typer.Argument(..., help="A bilingual file: XLIFF 1.2/2.0 (.xlf, .xliff), SDLXLIFF, TMX or a "
+                                          "two-column TSV (the format is read from the content)."),
+    output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
+    src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Source language (default: the file's, else ru)."),
+    tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Target language (default: the file's, else en)."),
+    realign: bool = typer.Option(False, "--realign", help="Where a segment's rendering sits in a neighbour, align "
+                                 "the file again sentence by sentence (links name the segments they span)."),
+    annotate: bool = typer.Option(False, "--annotate", help="Also write a copy of the XLIFF with the flags as "
+                                  "<note>s (NAME.annotated.xliff in the output folder); the file is never changed."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
+    word_model: Optional[str] = typer.Option(None, "--word-model", help=WORD_MODEL_HELP),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    sets: list[str] = typer.Option([], "--set", help=SET_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Check a bilingual file as it is: flag every segment pair; the outputs of a build, with the segment ids.
+
+    Example: align check memo.sdlxliff -o checked/ --annotate"""
+    started = time.perf_counter()
+    try:
+        from align.api import write_check
+        from align.check import check_path
+        from align.export.summary import summarise
+
+        settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
+                             tgt_lang=tgt_lang)
+        inputs = [file, *([config] if config else [])]
+        _check_output(output, inputs)
+        checked, settings = check_path(file, settings, src_lang=src_lang, tgt_lang=tgt_lang, realign=realign,
+                                       annotate=annotate, progress=_progress_on())
+        written = write_check(output, checked, settings, inputs, annotate=annotate)
+    except InputError as error:
+        _fail(error)
+    read = checked.file
+    log.info("%s: %s, %d segments, %s→%s", file, read.format, len(read.segments), settings.src_lang, settings.tgt_lang)
+    if realign:
+        log.info("Segmentation suspect at %s: aligned again sentence by sentence" % ", ".join(checked.suspect)
+                 if checked.suspect else "Segmentation looks sound: the file's segments kept")
+    extra = {"format": read.format, "segments": len(read.segments), "suspect_segments": list(checked.suspect),
+             "realigned": checked.realigned}
+    _report(summarise(checked.result), written, output, time.perf_counter() - started, as_json,
+            settings.signature(), extra)
+
+
+@app.command()
 def outputs() -> None:
     """List the output files a run can write (`--format` names and what each holds)."""
     from align.export import WRITERS
@@ -528,11 +575,13 @@ def _write_one(writer, output: Optional[Path], result, settings, inputs: list[Pa
         write_bytes_atomic(output, data)
 
 
-def _report(summary, written: list[str], output: Path, elapsed: float, as_json: bool, signature: str) -> None:
-    """The summary: tables on stderr (or JSON on stdout), then what was written where."""
+def _report(summary, written: list[str], output: Path, elapsed: float, as_json: bool, signature: str,
+            extra: Optional[dict[str, Any]] = None) -> None:
+    """The summary: tables on stderr (or JSON on stdout, with the fields of ``extra``), then
+    what was written where."""
     if as_json:
-        record = summary.record() | {"outputs": written, "folder": str(output), "signature": signature,
-                                     "elapsed_s": round(elapsed, 1)}
+        record = summary.record() | (extra or {}) | {"outputs": written, "folder": str(output),
+                                                     "signature": signature, "elapsed_s": round(elapsed, 1)}
         typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
     if log.isEnabledFor(logging.INFO):

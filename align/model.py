@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +32,9 @@ class Paragraph:
     end: int
     kind: str = "body"  # body | heading | footnote
     pieces: tuple[tuple[int, int, int], ...] = ()
+    # The id of the bilingual file's segment this paragraph is (`align check`: an XLIFF
+    # segment, a TMX tuid, a TSV line), so a translator finds it in the CAT tool; "" in running text.
+    segment: str = ""
 
     def original_offset(self, clean_offset: int) -> int:
         """Offset in the original file of the character at ``clean_offset``."""
@@ -128,6 +132,18 @@ class EmbeddedDocument:
     @property
     def texts(self) -> list[str]:
         return [s.text for s in self.sentences]
+
+    def segments(self, ids: tuple[int, ...] | list[int] | range) -> tuple[str, ...]:
+        """The bilingual-file segment ids holding sentences ``ids``, each once, in order
+        (empty for running text, whose paragraphs have no segment id)."""
+        by_paragraph = self._segment_of
+        if not by_paragraph:
+            return ()
+        return tuple(dict.fromkeys(by_paragraph[self.sentences[i].paragraph] for i in ids))
+
+    @cached_property
+    def _segment_of(self) -> dict[int, str]:
+        return {p.index: p.segment for p in self.document.paragraphs if p.segment}
 
 
 @dataclass(frozen=True)

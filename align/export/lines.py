@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from align.export.safe import md_path
 from align.model import EmbeddedDocument
 
 
@@ -28,6 +29,11 @@ class LineNumbers:
         return "{}-{}".format(*self.span(doc, first, last))
 
     def words(self, doc: EmbeddedDocument, first: int, last: int) -> str:
-        """``line a`` or ``lines a-b``, for a reader."""
+        """``line a`` or ``lines a-b``, for a reader; for a bilingual file (`align check`) the
+        segment ids instead (``segment `12` ``, ``segments `12`–`14` ``), which the CAT tool shows."""
+        segments = doc.segments(range(first, last + 1))
+        if segments:
+            ends = dict.fromkeys((segments[0], segments[-1]))
+            return ("segment " if len(ends) == 1 else "segments ") + "–".join(md_path(s) for s in ends)
         a, b = self.span(doc, first, last)
         return f"line {a}" if a == b else f"lines {a}-{b}"

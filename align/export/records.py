@@ -10,7 +10,7 @@ from typing import Any
 
 from align.export.registry import ExportContext, Writer, register
 from align.export.safe import plain
-from align.model import AlignedPair, BuildResult, Flag, Link, Sentence
+from align.model import AlignedPair, BuildResult, EmbeddedDocument, Flag, Link, Sentence
 from align.scoring import format_link
 
 
@@ -32,10 +32,17 @@ def link_records(pair: AlignedPair) -> Iterator[dict[str, Any]]:
             "pair": plain(f"{src.path}|{tgt.path}"),
             "link": number,
             "score": round(float(link.score), 4),
-            src_key: side_record(src.path, src.sentences, link.src),
-            tgt_key: side_record(tgt.path, tgt.sentences, link.tgt),
+            src_key: _side(src, link.src),
+            tgt_key: _side(tgt, link.tgt),
             "flags": [_flag_record(flag) for flag in link.flags],
         }
+
+
+def _side(doc: EmbeddedDocument, ids: tuple[int, ...]) -> dict[str, Any]:
+    """A side's record; with the segment ids of a bilingual file (`align check`) when it has them."""
+    record = side_record(doc.path, doc.sentences, ids)
+    segments = doc.segments(ids)
+    return record | {"segments": [plain(s) for s in segments]} if segments else record
 
 
 def _keys(src_lang: str, tgt_lang: str) -> tuple[str, str]:

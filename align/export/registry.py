@@ -94,13 +94,15 @@ def render_all(context: ExportContext, writers: list[Writer]) -> dict[str, bytes
     return rendered
 
 
-def write_outputs(folder: Path, context: ExportContext, writers: list[Writer]) -> list[str]:
+def write_outputs(folder: Path, context: ExportContext, writers: list[Writer],
+                  extra: Mapping[str, bytes] | None = None) -> list[str]:
     """Render every output, then swap the whole set into ``folder`` (files of an earlier
     run that this one does not write are gone; other files in the folder are kept).
-    Returns the names written."""
-    rendered = render_all(context, writers)
+    ``extra``: more files of the run (by name) in the same set (`align check --annotate`'s
+    copy of the XLIFF). Returns the names written."""
+    rendered = render_all(context, writers) | dict(extra or {})
     try:
-        write_file_set(folder, rendered, owned=set(WRITERS))
+        write_file_set(folder, rendered, owned=set(WRITERS) | set(extra or {}))
     except OSError as err:  # a full disk, a file size limit, a folder made read-only meanwhile
         raise InputError(folder, f"cannot write the outputs ({err.strerror or err}); "
                                  "the previous outputs are left as they were") from None

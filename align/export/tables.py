@@ -9,11 +9,14 @@ from align.export.safe import cell
 from align.model import AlignedPair
 
 COLUMNS = ["src_file", "tgt_file", "link", "type", "src_ids", "tgt_ids", "score", "src_text", "tgt_text", "flags"]
+# With a bilingual file's segment ids (`align check`), after the sentence ids.
+SEGMENT_COLUMNS = ["src_segments", "tgt_segments"]
 
 
 def links_frame(pairs: tuple[AlignedPair, ...] | list[AlignedPair]) -> pd.DataFrame:
     """One row per link: files, ids, texts, score, link type and flags; every text is a
-    safe spreadsheet cell (`safe.cell`), and pandas quotes tabs and line breaks."""
+    safe spreadsheet cell (`safe.cell`), and pandas quotes tabs and line breaks. Links of a
+    bilingual file (`align check`) also name their segments."""
     rows = []
     for pair in pairs:
         for number, link in enumerate(pair.links):
@@ -28,8 +31,12 @@ def links_frame(pairs: tuple[AlignedPair, ...] | list[AlignedPair]) -> pd.DataFr
                 "src_text": cell(" ".join(pair.src.sentences[i].text for i in link.src)),
                 "tgt_text": cell(" ".join(pair.tgt.sentences[j].text for j in link.tgt)),
                 "flags": cell("; ".join(f"{f.kind}/{f.severity}: {f.evidence}" for f in link.flags)),
+                "src_segments": cell(" ".join(pair.src.segments(link.src))),
+                "tgt_segments": cell(" ".join(pair.tgt.segments(link.tgt))),
             })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    segmented = any(row["src_segments"] or row["tgt_segments"] for row in rows)
+    columns = [*COLUMNS[:6], *SEGMENT_COLUMNS, *COLUMNS[6:]] if segmented else COLUMNS
+    return pd.DataFrame(rows, columns=columns)
 
 
 def tsv_bytes(context: ExportContext) -> bytes:

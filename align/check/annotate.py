@@ -1,0 +1,158 @@
+"""Write back: a copy of the XLIFF with each segment's flags as notes, which CAT tools
+show beside the segment. 1.2: ``<note from="align" priority="1|2|3">`` at the end of the
+``<trans-unit>``; 2.0: ``<note category="align" …>`` in the ``<unit>``'s ``<notes>`` (made
+before the unit's ``<originalData>``/segments where it has none, as the schema orders them).
+
+The notes are inserted into the file's own text, so every other byte stays as it was
+(declaration, namespaces and prefixes, inline tags, entities, white space); lxml only
+finds which units get which notes. The original file is never written."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from align.check.bilingual import BilingualFile
+from align.check.xliff import is_xliff_2, xliff_units
+from align.check.xmltext import localname, parse_xml
+from align.errors import InputError
+from align.export.safe import plain
+from align.model import AlignedPair, Flag
+
+PRIORITY = {"critical": 1, "major": 2, "minor": 3}  # XLIFF's 1 (highest) … 10
+_TOKEN = re.compile(r"""<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>"""
+                    r"""|<(/?)([^\s/>!?]+)((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""", re.S)
+
+
+@dataclass
+class _Span:
+    """An element in the file's text: its qualified name, where its start tag begins and
+    its end tag begins (the same place for an empty-element tag), and its parent."""
+
+    name: str
+    start: int
+    end_tag: int
+    parent: int
+
+
+def annotated_name(path: Path) -> str:
+    """``memo.sdlxliff`` → ``memo.annotated.sdlxliff``."""
+    return f"{path.stem}.annotated{path.suffix}"
+
+
+def segment_notes(pair: AlignedPair) -> dict[str, list[tuple[Flag, tuple[str, ...]]]]:
+    """Each link's flags under the first segment it spans (source side first), with all
+    the segments it spans (more than one after ``--realign``)."""
+    notes: dict[str, list[tuple[Flag, tuple[str, ...]]]] = {}
+    for link in pair.links:
+        if not link.flags:
+            continue
+        spanned = tuple(dict.fromkeys(pair.src.segments(link.src) + pair.tgt.segments(link.tgt)))
+        for flag in link.flags:
+            notes.setdefault(spanned[0], []).append((flag, spanned))
+    return notes
+
+
+def annotate_xliff(path: Path, data: bytes, file: BilingualFile, pair: AlignedPair) -> bytes:
+    """The bytes of ``data`` (the XLIFF ``file`` was read from) with the pair's flags as notes."""
+    if not file.format.startswith(("xliff", "sdlxliff")):
+        raise InputError(path, f"--annotate writes XLIFF notes; this is a {file.format.upper()} file")
+    root = parse_xml(path, data)
+    read, units = xliff_units(path, root)
+    if read.segments != file.segments:
+        raise InputError(path, "changed while it was being checked; run the check again")
+    version_2 = is_xliff_2(root)
+    unit_name = "unit" if version_2 else "trans-unit"
+    order = {id(e): k for k, e in enumerate(e for e in root.iter() if localname(e) == unit_name)}
+    per_unit: dict[int, list[tuple[Flag, str]]] = {}
+    segments_in = {}
+    for segment, unit in zip(read.segments, units):
+        segments_in.setdefault(order[id(unit)], []).append(segment.id)
+    notes = segment_notes(pair)
+    for segment, unit in zip(read.segments, units):
+        k = order[id(unit)]
+        for flag, spanned in notes.get(segment.id, ()):
+            named = len(spanned) > 1 or len(segments_in[k]) > 1
+            label = ("segments " + ", ".join(spanned) + ": " if len(spanned) > 1 else
+                     f"segment {segment.id}: " if named else "")
+            per_unit.setdefault(k, []).append((flag, label))
+    bom, codec = _codec(data, root.getroottree().docinfo.encoding)
+    text = data[len(bom):].decode(codec)
+    spans = _spans(text)
+    unit_spans = [k for k, span in enumerate(spans) if _local(span.name) == unit_name]
+    inserts = [_insertion(spans, unit_spans[k], notes_k, version_2, text) for k, notes_k in per_unit.items()]
+    for at, piece in sorted(inserts, reverse=True):
+        text = text[:at] + piece + text[at:]
+    return bom + text.encode(codec, errors="xmlcharrefreplace")
+
+
+def _note(flag: Flag, label: str, prefix: str, version_2: bool) -> str:
+    origin = 'category="align"' if version_2 else 'from="align"'
+    body = escape(plain(f"{label}{flag.kind} ({flag.severity}): {flag.evidence}").replace("\n", " "))
+    return f'<{prefix}note {origin} priority="{PRIORITY[flag.severity]}">{body}</{prefix}note>'
+
+
+def _insertion(spans: list[_Span], unit: int, flags: list[tuple[Flag, str]], version_2: bool,
+               text: str) -> tuple[int, str]:
+    """Where the unit's notes go and the text to insert (indented like the unit's children);
+    the notes take the unit's namespace prefix."""
+    prefix = spans[unit].name[:-len(_local(spans[unit].name))]
+    notes = [_note(flag, label, prefix, version_2) for flag, label in flags]
+    children = [s for s in spans if s.parent == unit]
+    if not version_2:
+        return _before(spans[unit].end_tag, notes, text)
+    existing = next((s for s in children if _local(s.name) == "notes"), None)
+    if existing is not None:
+        return _before(existing.end_tag, notes, text)
+    first = next((s for s in children if _local(s.name) in ("originalData", "segment", "ignorable")), None)
+    at = first.start if first is not None else spans[unit].end_tag
+    indent = _indent(text, at)
+    inner = "".join(f"{indent}  {n}" for n in notes) if indent else "".join(notes)
+    return at, f"<{prefix}notes>{inner}{indent}</{prefix}notes>{indent}"
+
+
+def _before(at: int, notes: list[str], text: str) -> tuple[int, str]:
+    """Notes just before the end tag at ``at``: each on a line of its own, indented two
+    spaces past the end tag, when the file is laid out in lines."""
+    indent = _indent(text, at)
+    return at, "".join(f"  {n}{indent}" for n in notes) if indent else "".join(notes)
+
+
+def _indent(text: str, at: int) -> str:
+    """The line break and spaces just before ``at`` ("" when a tag precedes it on its line)."""
+    line_start = text.rfind("\n", 0, at)
+    run = text[line_start:at]
+    return run if line_start >= 0 and not run.strip() else ""
+
+
+def _spans(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    stack: list[int] = []
+    for match in _TOKEN.finditer(text):
+        closing, name, _, empty = match.groups()
+        if name is None:
+            continue  # a comment, CDATA section, processing instruction or doctype
+        if closing:
+            spans[stack.pop()].end_tag = match.start()
+            continue
+        spans.append(_Span(name, match.start(), match.start(), stack[-1] if stack else -1))
+        if not empty:
+            stack.append(len(spans) - 1)
+    return spans
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+def _codec(data: bytes, declared: str | None) -> tuple[bytes, str]:
+    """The byte-order mark (kept as it was) and the codec of the rest."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return bom, codec
+    return b"", declared or "utf-8"
+
