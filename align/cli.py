@@ -245,9 +245,10 @@ def check(
         _fail(error)
     read = checked.file
     log.info("%s: %s, %d segments, %s→%s", file, read.format, len(read.segments), settings.src_lang, settings.tgt_lang)
-    if realign:
-        log.info("Segmentation suspect at %s: aligned again sentence by sentence" % ", ".join(checked.suspect)
-                 if checked.suspect else "Segmentation looks sound: the file's segments kept")
+    if realign and checked.suspect:
+        log.info("Segmentation suspect at segments %s: aligned again sentence by sentence", ", ".join(checked.suspect))
+    elif realign:
+        log.info("Segmentation looks sound: the file's segments kept")
     extra = {"format": read.format, "segments": len(read.segments), "suspect_segments": list(checked.suspect),
              "realigned": checked.realigned}
     _report(summarise(checked.result), written, output, time.perf_counter() - started, as_json,

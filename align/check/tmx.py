@@ -24,13 +24,13 @@ def read_tmx(path: Path, root: etree._Element, src_lang: str = "", tgt_lang: str
     src = src_lang or primary_language(header.get("srclang") if header is not None else None)
     if not src:
         raise InputError(path, "TMX header names no source language (srclang): give --src-lang")
-    others = Counter(lang for found in variants if src in found for lang in found if lang != src)
-    tgt = tgt_lang or (others.most_common(1)[0][0] if others else "")
-    if not tgt:
-        raise InputError(path, f"TMX has no unit with a variant in {src} and another language")
     kept = [(unit, found) for unit, found in zip(units, variants) if found.get(src)]
     if not kept:
         raise InputError(path, f"TMX file with no segments to check in {src}")
+    others = Counter(lang for _, found in kept for lang in found if lang != src)
+    tgt = tgt_lang or (others.most_common(1)[0][0] if others else "")
+    if not tgt:
+        raise InputError(path, f"TMX has no unit with a variant in {src} and another language")
     ids = unique_ids([(unit.get("tuid") or str(number),) for number, (unit, _) in enumerate(kept, start=1)])
     segments = tuple(BilingualSegment(i, found[src], found.get(tgt, ""), line_of(unit))
                      for i, (unit, found) in zip(ids, kept))

@@ -10,6 +10,7 @@ them: the number and bracket flags would read it as a figure or a bracket."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -20,12 +21,17 @@ from align.ingest import check_readable
 # Codes whose content is native markup, not text; the standalone ones sit between words.
 STANDALONE_CODES = {"x", "ph", "cp"}
 PAIRED_CODES = {"bpt", "ept", "bx", "ex", "it", "ut", "sc", "ec", "sm", "em"}
+_DECLARES_ENTITY = re.compile(rb"<!DOCTYPE[^\[>]*\[[^\]]*<!ENTITY")
+ENTITIES_REFUSED = ("declares XML entities (<!ENTITY>): refused, a bilingual file needs none and they can "
+                    "read local files or expand without end")
 
 
 def parse_xml(path: Path, data: bytes) -> etree._Element:
     """The root element of ``data``; any XML fault or a declared entity is an `InputError`."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              dtd_validation=False, remove_comments=False, strip_cdata=False)
+    if _DECLARES_ENTITY.search(data):  # before libxml2 meets them (UTF-16 files: checked after parsing)
+        raise InputError(path, ENTITIES_REFUSED)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
@@ -34,8 +40,7 @@ def parse_xml(path: Path, data: bytes) -> etree._Element:
         raise InputError(path, "broken XML: no root element")
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise InputError(path, "declares XML entities (<!ENTITY>): refused, a bilingual file needs none "
-                               "and they can read local files or expand without end")
+        raise InputError(path, ENTITIES_REFUSED)
     if any(True for _ in root.iter(etree.Entity)):
         raise InputError(path, "uses XML entity references other than the five predefined ones: refused")
     return root
