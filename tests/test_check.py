@@ -351,3 +351,17 @@ def test_realign_joins_a_rendering_that_sits_in_the_next_segment(tmp_path):
     spans = [(r["ru"].get("segments", []), r["en"].get("segments", [])) for r in records]
     assert (["s2"], ["s3"]) in spans and (["s3"], ["s3"]) in spans
     assert not [r for r in records if not r["en"]["ids"]]  # the "untranslated" segment found its rendering
+
+
+@pytest.mark.slow
+def test_check_file_from_python_takes_the_languages_given(tmp_path):
+    import align
+
+    rows = "".join(f"{s}\t{t}\n" for _, s, t in SEGMENTS)  # no header: languages from the call
+    path = _write(tmp_path, "memo.tsv", rows)
+    checked = align.check_file(path, output=tmp_path / "out", src_lang="ru", tgt_lang="en")
+    pair = checked.result.pairs[0]
+    assert checked.file.format == "tsv" and (pair.src.lang, pair.tgt.lang) == ("ru", "en")
+    assert [pair.src.segments(link.src) for link in pair.links][3] == ("4",)
+    assert {f.kind for f in pair.links[3].flags} & {"number", "date"}
+    assert (tmp_path / "out" / "review.md").exists() and not (tmp_path / "out" / "memo.annotated.tsv").exists()

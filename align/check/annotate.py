@@ -66,14 +66,14 @@ def annotate_xliff(path: Path, data: bytes, file: BilingualFile, pair: AlignedPa
         raise InputError(path, "changed while it was being checked; run the check again")
     version_2 = is_xliff_2(root)
     unit_name = "unit" if version_2 else "trans-unit"
-    order = {id(e): k for k, e in enumerate(e for e in root.iter() if localname(e) == unit_name)}
+    order = {e: k for k, e in enumerate(e for e in root.iter() if localname(e) == unit_name)}  # document order
     per_unit: dict[int, list[tuple[Flag, str]]] = {}
     segments_in = {}
     for segment, unit in zip(read.segments, units):
-        segments_in.setdefault(order[id(unit)], []).append(segment.id)
+        segments_in.setdefault(order[unit], []).append(segment.id)
     notes = segment_notes(pair)
     for segment, unit in zip(read.segments, units):
-        k = order[id(unit)]
+        k = order[unit]
         for flag, spanned in notes.get(segment.id, ()):
             named = len(spanned) > 1 or len(segments_in[k]) > 1
             label = ("segments " + ", ".join(spanned) + ": " if len(spanned) > 1 else
