@@ -115,6 +115,8 @@ def test_formats_are_told_by_content_not_suffix(tmp_path):
     assert read_bilingual(_write(tmp_path, "b.xml", xliff_20())).format == "xliff-2.0"
     assert read_bilingual(_write(tmp_path, "c.xliff", tmx())).format == "tmx"
     assert read_bilingual(_write(tmp_path, "d.xliff", "ru\ten\nДа\tYes\n")).format == "tsv"
+    bare = read_bilingual(_write(tmp_path, "e.xliff", xliff_12().replace(f' xmlns="{XLIFF_12}"', "")))
+    assert bare.format == "xliff-1.2" and len(bare.segments) == 6  # no namespace: read alike
 
 
 def test_tmx_and_tsv_segments(tmp_path):

@@ -83,10 +83,16 @@ def annotate_xliff(path: Path, data: bytes, file: BilingualFile, pair: AlignedPa
     text = data[len(bom):].decode(codec)
     spans = _spans(text)
     unit_spans = [k for k, span in enumerate(spans) if _local(span.name) == unit_name]
-    inserts = [_insertion(spans, unit_spans[k], notes_k, version_2, text) for k, notes_k in per_unit.items()]
-    for at, piece in sorted(inserts, reverse=True):
-        text = text[:at] + piece + text[at:]
-    return bom + text.encode(codec, errors="xmlcharrefreplace")
+    children: dict[int, list[_Span]] = {}
+    for span in spans:
+        children.setdefault(span.parent, []).append(span)
+    inserts = [_insertion(spans[unit_spans[k]], children.get(unit_spans[k], []), notes_k, version_2, text)
+               for k, notes_k in per_unit.items()]
+    pieces, done = [], 0
+    for at, piece in sorted(inserts):
+        pieces += [text[done:at], piece]
+        done = at
+    return bom + "".join([*pieces, text[done:]]).encode(codec, errors="xmlcharrefreplace")
 
 
 def _note(flag: Flag, label: str, prefix: str, version_2: bool) -> str:
@@ -95,20 +101,19 @@ def _note(flag: Flag, label: str, prefix: str, version_2: bool) -> str:
     return f'<{prefix}note {origin} priority="{PRIORITY[flag.severity]}">{body}</{prefix}note>'
 
 
-def _insertion(spans: list[_Span], unit: int, flags: list[tuple[Flag, str]], version_2: bool,
+def _insertion(unit: _Span, children: list[_Span], flags: list[tuple[Flag, str]], version_2: bool,
                text: str) -> tuple[int, str]:
     """Where the unit's notes go and the text to insert (indented like the unit's children);
     the notes take the unit's namespace prefix."""
-    prefix = spans[unit].name[:-len(_local(spans[unit].name))]
+    prefix = unit.name[:-len(_local(unit.name))]
     notes = [_note(flag, label, prefix, version_2) for flag, label in flags]
-    children = [s for s in spans if s.parent == unit]
     if not version_2:
-        return _before(spans[unit].end_tag, notes, text)
+        return _before(unit.end_tag, notes, text)
     existing = next((s for s in children if _local(s.name) == "notes"), None)
     if existing is not None:
         return _before(existing.end_tag, notes, text)
     first = next((s for s in children if _local(s.name) in ("originalData", "segment", "ignorable")), None)
-    at = first.start if first is not None else spans[unit].end_tag
+    at = first.start if first is not None else unit.end_tag
     indent = _indent(text, at)
     inner = "".join(f"{indent}  {n}" for n in notes) if indent else "".join(notes)
     return at, f"<{prefix}notes>{inner}{indent}</{prefix}notes>{indent}"
