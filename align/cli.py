@@ -40,6 +40,8 @@ CACHE_HELP = ("Cache folder for embeddings, word vectors, read documents, indexe
 CONFIG_HELP = "TOML file of settings (`align config` prints the defaults); options given here win."
 SET_HELP = "Set one setting, e.g. --set align.skip_penalty=0.25 (repeat; keys: `align config`)."
 JSON_HELP = "Print the summary as JSON on stdout (tables go to stderr otherwise)."
+MIN_SCORE_HELP = ("TMX: links scoring below this (cosine) go to corpus.flagged.tmx, not corpus.tmx "
+                  "(setting export.tmx_min_score, default 0).")
 DB_HELP = "Also add the run to this corpus database in place (created if missing; a pair built again is replaced)."
 
 
@@ -94,6 +96,11 @@ def _settings(cache_dir: Optional[Path], config: Optional[Path], sets: list[str]
                          **options)
 
 
+def _export_options(min_score: Optional[float]) -> Optional[dict[str, float]]:
+    """The export section's fields given as options (None: none given, nothing changes)."""
+    return None if min_score is None else {"tmx_min_score": min_score}
+
+
 @app.command()
 def build(
     src_dir: Path = typer.Argument(..., help="Folder of source documents (Russian)."),
@@ -108,6 +115,7 @@ def build(
     sets: list[str] = typer.Option([], "--set", help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+    min_score: Optional[float] = typer.Option(None, "--min-score", help=MIN_SCORE_HELP),
 ) -> None:
     """Pair documents (pairs.csv, equal stems, else locate renderings), align, flag, export."""
     started = time.perf_counter()
@@ -115,7 +123,7 @@ def build(
         from align.api import build_corpus, build_inputs
 
         settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
-                             tgt_lang=tgt_lang)
+                             tgt_lang=tgt_lang, export=_export_options(min_score))
         inputs = build_inputs(src_dir, tgt_dir, config)
         _check_output(output, [src_dir, tgt_dir, *inputs], db)
         with _bars() as tracked:
@@ -139,6 +147,7 @@ def locate(
     config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     sets: list[str] = typer.Option([], "--set", help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    min_score: Optional[float] = typer.Option(None, "--min-score", help=MIN_SCORE_HELP),
 ) -> None:
     """Find which Russian sentences each English sentence renders (or none); align and flag them.
 
@@ -149,7 +158,7 @@ def locate(
         from align.pipeline import list_input_files
 
         settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
-                             tgt_lang=tgt_lang)
+                             tgt_lang=tgt_lang, export=_export_options(min_score))
         ru_files = [f for p in ru_paths for f in (list_input_files(p) if p.is_dir() else [p])]
         _check_output(output, [*ru_paths, *ru_files, *en_files])
         result = locate_texts(en_files, ru_files, settings, progress=_progress_on())
@@ -169,8 +178,8 @@ def pair(
     presegmented: Optional[bool] = typer.Option(None, "--presegmented/--no-presegmented",
                                                 help="One sentence per line; ids are line numbers."),
     fmt: Optional[str] = typer.Option(None, "--format", help="Write one file: links (default without -o), "
-                                      "jsonl, tsv, tmx, review or no_source; without it, -o is a folder of "
-                                      "every output."),
+                                      "jsonl, tsv, tmx, tmx-flagged, review, review-html or no_source; "
+                                      "without it, -o is a folder of every output."),
     model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP),
     word_model: Optional[str] = typer.Option(None, "--word-model", help=WORD_MODEL_HELP),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
@@ -179,6 +188,7 @@ def pair(
     config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
     sets: list[str] = typer.Option([], "--set", help=SET_HELP),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+    min_score: Optional[float] = typer.Option(None, "--min-score", help=MIN_SCORE_HELP),
 ) -> None:
     """Align one document pair."""
     try:
@@ -186,7 +196,7 @@ def pair(
         from align.export import formats
 
         settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
-                             tgt_lang=tgt_lang, presegmented=presegmented)
+                             tgt_lang=tgt_lang, presegmented=presegmented, export=_export_options(min_score))
         fmt = fmt or ("links" if output is None else None)
         writers = formats()
         if fmt is not None and fmt not in writers:

@@ -26,8 +26,20 @@ from align.locate import LocateConfig
 from align.version import __version__
 from align.wordcache import word_model_name
 
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    """How the outputs are written. ``tmx_min_score``: a link scoring below it (the cosine,
+    -1..1) is left out of corpus.tmx and written to corpus.flagged.tmx, beside the links with
+    a major or critical flag, so a CAT tool's main memory holds only links worth trusting."""
+
+    tmx_min_score: float = 0.0
+
+
 # The config sections: a TOML table each, and a keyword argument of the Python API each.
-SECTIONS: dict[str, type] = {"align": AlignConfig, "locate": LocateConfig, "flags": FlagConfig}
+SECTIONS: dict[str, type] = {"align": AlignConfig, "locate": LocateConfig, "flags": FlagConfig,
+                             "export": ExportConfig}
 # Least (and greatest) values of the numeric settings whose other values make no sense.
 LIMITS: dict[str, tuple[float, float | None]] = {
     "max_input_mb": (0.001, 1e6),
@@ -37,7 +49,7 @@ LIMITS: dict[str, tuple[float, float | None]] = {
     "locate.candidates": (1, None), "locate.neighbours": (1, None), "locate.rounds": (1, None),
     "locate.context": (0, None), "locate.ann_threshold": (0, None), "locate.ann_probe": (1, None),
     "flags.min_links": (1, None), "flags.token_layer": (1, 12), "flags.partial_min_words": (1, None),
-    "flags.partial_major_run": (1, None),
+    "flags.partial_major_run": (1, None), "export.tmx_min_score": (-1.0, 1.0),
 }
 
 
@@ -57,6 +69,7 @@ class Settings:
     align: AlignConfig = AlignConfig()
     locate: LocateConfig = LocateConfig()
     flags: FlagConfig = FlagConfig()
+    export: ExportConfig = ExportConfig()
     cache: CacheFolder = field(default_factory=lambda: CacheFolder(Path.home() / ".cache" / "align"))
 
     @property
@@ -98,7 +111,7 @@ def make_settings(base: Settings | None = None, *, config_file: Path | None = No
                   sets: Mapping[str, Any] | None = None, **options: Any) -> Settings:
     """Settings from ``base`` (default: the defaults), then a TOML ``config_file``, then
     ``sets`` (dotted keys such as ``"align.skip_penalty"``), then ``options``: top-level
-    fields, or a section (``align=``, ``locate=``, ``flags=``) as a config object or a
+    fields, or a section (``align=``, ``locate=``, ``flags=``, ``export=``) as a config object or a
     mapping of its fields, and ``cache`` (a `CacheFolder` or a path). ``None`` options are
     ignored, so unset CLI flags change nothing."""
     settings = base or Settings()

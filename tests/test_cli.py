@@ -24,7 +24,8 @@ def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path)
     result = _run("build", ru, en, "-o", out)
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx", "corpus.sqlite",
-                                             "no_source.tsv", "summary.md", "review.md", "run.json", "editions"}
+                                             "corpus.flagged.tmx", "no_source.tsv", "summary.md", "review.md",
+                                             "review.html", "run.json", "editions"}
     records = [json.loads(line) for line in (out / "links.jsonl").read_text(encoding="utf-8").splitlines()]
     ru_text = (ru / "statement.txt").read_text(encoding="utf-8")
     en_text = (en / "statement.txt").read_text(encoding="utf-8")
@@ -40,9 +41,11 @@ def test_build_writes_every_output_with_traceable_spans(parallel_dirs, tmp_path)
     changed_year = [r for r in records if r["ru"]["ids"] == [3]][0]
     assert [(f["kind"], f["severity"], f["evidence"]) for f in changed_year["flags"]] == [
         ("date", "major", "1924 ↔ 1925")]
-    tmx = etree.parse(str(out / "corpus.tmx"))
+    tmx, flagged = (etree.parse(str(out / name)) for name in ("corpus.tmx", "corpus.flagged.tmx"))
     assert tmx.getroot().get("version") == "1.4"
-    assert len(tmx.findall(".//tu")) == sum(1 for r in records if r["ru"]["ids"] and r["en"]["ids"])
+    # the changed year (a major date flag) is held back from the trusted memory
+    assert [tu.findtext("tuv/seg") for tu in flagged.findall(".//tu")] == [RU_SENTENCES[3]]
+    assert len(tmx.findall(".//tu")) + 1 == sum(1 for r in records if r["ru"]["ids"] and r["en"]["ids"])
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "| 1-1 |" in summary and "| omission |" in summary
 
@@ -216,7 +219,8 @@ def test_pair_into_a_folder_writes_every_output_of_one_pair(tmp_path):
     result = _run("pair", src, tgt, "--src-lang", "ru", "--tgt-lang", "en", "--presegmented", "-o", out)
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"links.jsonl", "links.txt", "pairs.tsv", "corpus.tmx", "corpus.sqlite",
-                                             "no_source.tsv", "summary.md", "review.md", "run.json", "editions"}
+                                             "corpus.flagged.tmx", "no_source.tsv", "summary.md", "review.md",
+                                             "review.html", "run.json", "editions"}
     assert "### Left out: Russian line 5 (1 sentence)" in (out / "review.md").read_text(encoding="utf-8")
     assert (out / "links.txt").read_text().splitlines()[4] == "[4]:[]"
     single = tmp_path / "single.tsv"

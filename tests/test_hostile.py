@@ -126,7 +126,8 @@ def test_characters_xml_cannot_hold_are_spaces_in_every_format(tmp_path):
     expected = "Это решение, как сказано выше,  для меня не ново."
     record = [json.loads(line) for line in (out / "links.jsonl").read_text(encoding="utf-8").splitlines()][2]
     assert record["ru"]["text"] == expected
-    segs = [seg.text for seg in etree.parse(str(out / "corpus.tmx")).iter("seg")]
+    segs = [seg.text for name in ("corpus.tmx", "corpus.flagged.tmx")
+            for seg in etree.parse(str(out / name)).iter("seg")]
     assert expected in segs
     rows = list(csv.DictReader(io.StringIO((out / "pairs.tsv").read_text(encoding="utf-8")), delimiter="\t"))
     assert rows[2]["src_text"] == expected
@@ -149,6 +150,8 @@ def test_formulas_markup_and_table_breakers_are_neutralised(tmp_path):
                  if re.search(pattern, review)]
     assert unescaped == []
     assert r"\<script\>alert(1)\</script\>" in review and r"\[жми\]" in review
+    page = (out / "review.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     summary = (out / "summary.md").read_text(encoding="utf-8")
     row = [line for line in summary.splitlines() if "a" in line and ".ru" in line and line.startswith("|")][0]
     assert row.count(" | ") == 2 and r"a\|b" in row  # file | language | sentences: the | in the name is escaped

@@ -80,7 +80,7 @@ def test_environment_is_a_fallback_read_once_and_never_written(tmp_path, monkeyp
 def test_signature_records_every_setting_that_changes_the_output():
     default = Settings().signature()
     assert default == (f"align:{__version__}|enc:use-m3|words:e5-small|langs:ru-en|seg:split|align:default|"
-                       "locate:default|flags:default")
+                       "locate:default|flags:default|export:default")
     changed = make_settings(align={"skip_penalty": 0.3}).signature()
     assert changed != default and "align:default" not in changed and "locate:default" in changed
     assert make_settings(align={"skip_penalty": 0.3}).signature() == changed  # stable
@@ -92,7 +92,7 @@ def test_signature_records_every_setting_that_changes_the_output():
 def test_record_holds_every_field():
     record = Settings().record()
     assert set(record) == {"encoder", "word_model", "src_lang", "tgt_lang", "presegmented", "outputs", "max_input_mb", "align",
-                           "locate", "flags", "cache"}
+                           "locate", "flags", "export", "cache"}
     assert record["align"]["skip_penalty"] == AlignConfig().skip_penalty
     assert all(key.split(".")[0] in record for key in known_keys() if key != "cache_dir")
 
