@@ -305,6 +305,7 @@ def test_check_flags_the_changed_year_on_its_segment(tmp_path, make, name, kind,
     assert row["tgt_segments"] == changed and ("date" in row["flags"] or "number" in row["flags"])
     review = (out / "review.md").read_text(encoding="utf-8")
     assert f"Russian segment `{changed}` ↔ English segment `{changed}`" in review
+    assert f"{path.name}#target:segment {changed}<" in (out / "review.html").read_text(encoding="utf-8")
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["command"] == "check" and run["inputs"][0]["path"] == str(path)
 

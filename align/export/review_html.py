@@ -253,6 +253,9 @@ def _side(doc: EmbeddedDocument, ids: tuple[int, ...], pieces: tuple[Piece, ...]
 
 
 def _line_range(lines: LineNumbers, doc: EmbeddedDocument, first: int, last: int) -> str:
+    segments = doc.segments(range(first, last + 1))
+    if segments:  # a bilingual file (`align check`): the segment ids its CAT tool shows
+        return "segment " + "–".join(plain(s) for s in dict.fromkeys((segments[0], segments[-1])))
     a, b = lines.span(doc, first, last)
     return str(a) if a == b else f"{a}-{b}"
 
