@@ -255,12 +255,16 @@ def check(
         _fail(error)
     read = checked.file
     log.info("%s: %s, %d segments, %s→%s", file, read.format, len(read.segments), settings.src_lang, settings.tgt_lang)
+    moved = checked.moved
     if realign and checked.suspect:
-        log.info("Segmentation suspect at segments %s: aligned again sentence by sentence", ", ".join(checked.suspect))
+        log.info("Segmentation suspect at segments %s: aligned again sentence by sentence; renderings in other "
+                 "segments: %s", ", ".join(checked.suspect),
+                 "; ".join(f"{' '.join(src)} → {' '.join(tgt)}" for src, tgt in moved) or "none")
     elif realign:
         log.info("Segmentation looks sound: the file's segments kept")
     extra = {"format": read.format, "segments": len(read.segments), "suspect_segments": list(checked.suspect),
-             "realigned": checked.realigned}
+             "realigned": checked.realigned,
+             "moved": [{"source_segments": list(src), "target_segments": list(tgt)} for src, tgt in moved]}
     _report(summarise(checked.result), written, output, time.perf_counter() - started, as_json,
             settings.signature(), extra)
 

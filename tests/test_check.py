@@ -350,6 +350,7 @@ def test_realign_joins_a_rendering_that_sits_in_the_next_segment(tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["realigned"] and summary["suspect_segments"] == ["s2"]
+    assert {"source_segments": ["s2"], "target_segments": ["s3"]} in summary["moved"]
     records = [json.loads(line) for line in (tmp_path / "out" / "links.jsonl").read_text(encoding="utf-8").splitlines()]
     spans = [(r["ru"].get("segments", []), r["en"].get("segments", [])) for r in records]
     assert (["s2"], ["s3"]) in spans and (["s3"], ["s3"]) in spans

@@ -35,6 +35,14 @@ class CheckResult:
     suspect: tuple[str, ...]
     realigned: bool
 
+    @property
+    def moved(self) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The links whose source and target lie in different segments (after a
+        realignment): (source segment ids, target segment ids)."""
+        pair = self.result.pairs[0]
+        sides = [(pair.src.segments(link.src), pair.tgt.segments(link.tgt)) for link in pair.links]
+        return [(src, tgt) for src, tgt in sides if src and tgt and src != tgt]
+
 
 def check_bilingual(file: BilingualFile, settings: Settings, components: Components, *,
                     realign: bool = False) -> CheckResult:
