@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 
 FlagKind = Literal["omission", "addition", "mistranslation", "number", "date", "name", "untranslated",
-                   "language", "format", "repetition", "inconsistency", "length"]
+                   "language", "format", "repetition", "inconsistency", "length", "segmentation"]
 Span = tuple[int, int]  # character offsets into a sentence (end exclusive)
 Severity = Literal["minor", "major", "critical"]
 

@@ -346,11 +346,17 @@ def test_realign_joins_a_rendering_that_sits_in_the_next_segment(tmp_path):
     path = _write(tmp_path, "shifted.xliff", xliff_12(segments=shifted))
     plain = _run("check", path, "-o", tmp_path / "plain", "--json")
     assert plain.exit_code == 0 and not json.loads(plain.stdout)["realigned"]
-    result = _run("check", path, "-o", tmp_path / "out", "--realign", "--json")
+    result = _run("check", path, "-o", tmp_path / "out", "--realign", "--annotate", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["realigned"] and summary["suspect_segments"] == ["s2"]
     assert {"source_segments": ["s2"], "target_segments": ["s3"]} in summary["moved"]
+    review = (tmp_path / "out" / "review.md").read_text(encoding="utf-8")
+    assert "**segmentation**, major: source in segment s2, its rendering in segment s3" in review
+    root = etree.parse(str(tmp_path / "out" / "shifted.annotated.xliff")).getroot()
+    s2 = next(u for u in root.iter(f"{{{XLIFF_12}}}trans-unit") if u.get("id") == "s2")
+    assert [n.text for n in s2.iter(f"{{{XLIFF_12}}}note")] == [
+        "segments s2, s3: segmentation (major): source in segment s2, its rendering in segment s3"]
     records = [json.loads(line) for line in (tmp_path / "out" / "links.jsonl").read_text(encoding="utf-8").splitlines()]
     spans = [(r["ru"].get("segments", []), r["en"].get("segments", [])) for r in records]
     assert (["s2"], ["s3"]) in spans and (["s3"], ["s3"]) in spans

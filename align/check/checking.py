@@ -6,14 +6,14 @@ segment's rendering sitting in its neighbour) is aligned again sentence by sente
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from align.check.bilingual import BilingualFile
 from align.components import Components
-from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Paragraph, Sentence
+from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Flag, Link, Paragraph, Sentence
 from align.pipeline import align_documents, flagged
 from align.segment import split_document
 from align.settings import Settings
@@ -62,7 +62,23 @@ def check_bilingual(file: BilingualFile, settings: Settings, components: Compone
             pair = AlignedPair(src_split, tgt_split,
                                align_documents(src_split, tgt_split, settings.align, encoder.encode), "parallel")
     pair = flagged(pair, settings, components)
+    if suspect:
+        pair = replace(pair, links=tuple(_with_segmentation_flag(pair, link) for link in pair.links))
     return CheckResult(file, BuildResult((pair.src,), (pair.tgt,), (pair,), {}), suspect, bool(suspect))
+
+
+def _with_segmentation_flag(pair: AlignedPair, link: Link) -> Link:
+    """A realigned link whose rendering lies in other segments than its source, flagged
+    so: the file's segmentation needs mending there (major: it shows in the review and the notes)."""
+    src, tgt = pair.src.segments(link.src), pair.tgt.segments(link.tgt)
+    if not src or not tgt or src == tgt:
+        return link
+    evidence = f"source in {_named(src)}, its rendering in {_named(tgt)}"
+    return replace(link, flags=(*link.flags, Flag("segmentation", "major", evidence)))
+
+
+def _named(segments: tuple[str, ...]) -> str:
+    return ("segment " if len(segments) == 1 else "segments ") + ", ".join(segments)
 
 
 def side_document(file: BilingualFile, side: str, lang: str) -> Document:
