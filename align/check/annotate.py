@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -67,18 +68,7 @@ def annotate_xliff(path: Path, data: bytes, file: BilingualFile, pair: AlignedPa
     version_2 = is_xliff_2(root)
     unit_name = "unit" if version_2 else "trans-unit"
     order = {e: k for k, e in enumerate(e for e in root.iter() if localname(e) == unit_name)}  # document order
-    per_unit: dict[int, list[tuple[Flag, str]]] = {}
-    segments_in = {}
-    for segment, unit in zip(read.segments, units):
-        segments_in.setdefault(order[unit], []).append(segment.id)
-    notes = segment_notes(pair)
-    for segment, unit in zip(read.segments, units):
-        k = order[unit]
-        for flag, spanned in notes.get(segment.id, ()):
-            named = len(spanned) > 1 or len(segments_in[k]) > 1
-            label = ("segments " + ", ".join(spanned) + ": " if len(spanned) > 1 else
-                     f"segment {segment.id}: " if named else "")
-            per_unit.setdefault(k, []).append((flag, label))
+    per_unit = _notes_by_unit([s.id for s in read.segments], [order[unit] for unit in units], segment_notes(pair))
     bom, codec = _codec(data, root.getroottree().docinfo.encoding)
     text = data[len(bom):].decode(codec)
     spans = _spans(text)
@@ -86,13 +76,27 @@ def annotate_xliff(path: Path, data: bytes, file: BilingualFile, pair: AlignedPa
     children: dict[int, list[_Span]] = {}
     for span in spans:
         children.setdefault(span.parent, []).append(span)
-    inserts = [_insertion(spans[unit_spans[k]], children.get(unit_spans[k], []), notes_k, version_2, text)
-               for k, notes_k in per_unit.items()]
+    inserts = [_insertion(spans[unit_spans[k]], children.get(unit_spans[k], []), flags, version_2, text)
+               for k, flags in per_unit.items()]
     pieces, done = [], 0
     for at, piece in sorted(inserts):
         pieces += [text[done:at], piece]
         done = at
     return bom + "".join([*pieces, text[done:]]).encode(codec, errors="xmlcharrefreplace")
+
+
+def _notes_by_unit(ids: list[str], unit_of: list[int], notes: dict[str, list[tuple[Flag, tuple[str, ...]]]]
+                   ) -> dict[int, list[tuple[Flag, str]]]:
+    """Per unit (by its number in the file), its flags with the label naming the segments
+    when the unit holds several segments or the flag's link spans several."""
+    shared = {unit for unit, count in Counter(unit_of).items() if count > 1}
+    per_unit: dict[int, list[tuple[Flag, str]]] = {}
+    for segment_id, unit in zip(ids, unit_of):
+        for flag, spanned in notes.get(segment_id, ()):
+            label = ("segments " + ", ".join(spanned) + ": " if len(spanned) > 1 else
+                     f"segment {segment_id}: " if unit in shared else "")
+            per_unit.setdefault(unit, []).append((flag, label))
+    return per_unit
 
 
 def _note(flag: Flag, label: str, prefix: str, version_2: bool) -> str:
