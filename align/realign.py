@@ -179,7 +179,10 @@ def reapply_corrections(db_path: Path, result: BuildResult, settings: Settings, 
             anchors = _valid_anchors(corrections.db, pair)
             have = {(link.src, link.tgt) for link in pair.links}
             pair_id = _pair_id(corrections.db, pair)
-            if pair_id is None or not anchors:
+            if pair_id is None:
+                continue
+            corrections.renew_versions(pair_id)
+            if not anchors:
                 continue
             if all((a.src, a.tgt) in have for a in anchors):
                 continue

@@ -38,6 +38,7 @@ ROUTES = [
     ("GET", re.compile(r"/pair/(\d{1,9})/edition"), "edition"),
     ("GET", re.compile(r"/concordance"), "concordance"),
     ("GET", re.compile(r"/static/(app\.js|app\.css)"), "static"),
+    ("GET", re.compile(r"/favicon\.ico"), "favicon"),
     ("POST", re.compile(r"/api/pair/(\d{1,9})"), "edit"),
 ]
 
@@ -59,13 +60,14 @@ class App:
     """One corpus database served to one person: the token, the allowed hosts, a lock that
     serialises writes, and the models a realign needs (loaded on first use)."""
 
-    def __init__(self, db: Path, settings: Settings, host: str = "127.0.0.1", port: int = 8765) -> None:
+    def __init__(self, db: Path, settings: Settings, host: str = "127.0.0.1", port: int = 8765, *,
+                 components=None) -> None:
         self.db, self.settings = Path(db), settings
         Corrections(self.db).close()  # a bad file is an InputError now; an older schema is migrated
         self.token = secrets.token_urlsafe(32)
         self.lock = threading.Lock()
         self.templates = _environment()
-        self._components = None
+        self._components = components  # None: loaded from the settings on the first realign
         self.set_address(host, port)
 
     def set_address(self, host: str, port: int) -> None:
@@ -177,6 +179,9 @@ class App:
     def _static(self, name: str, query, body) -> Response:
         return Response(200, (HERE / "static" / name).read_bytes(), STATIC[name],
                         {"Cache-Control": "no-cache"})
+
+    def _favicon(self, query, body) -> Response:
+        return Response(204, b"", "image/x-icon")
 
     # --- writes ------------------------------------------------------------------------------
 

@@ -282,6 +282,12 @@ class Corrections:
             self.db.execute("ROLLBACK")
             raise
 
+    def renew_versions(self, pair_id: int) -> None:
+        """A new version for every link of the pair (after a rebuild, whose new rows may
+        reuse the ids an open page still holds)."""
+        self.db.execute("INSERT OR REPLACE INTO link_versions SELECT id, ? FROM links WHERE pair_id = ?",
+                        (self._next_version(), int(pair_id)))
+
     # --- flags -----------------------------------------------------------------------------
 
     def decide(self, pair_id: int, link_id: int, kind: str, decision: str | None, note: str = "") -> int:
@@ -369,8 +375,8 @@ class Corrections:
                                      "ON v.link_id = l.id WHERE l.id = ? AND l.pair_id = ?",
                                      (link_id, int(self.pair_id))).fetchone()
                     if row is None or row[1] != version:
-                        raise StaleEdit("this link was changed in another window since the page was loaded; "
-                                        "nothing was saved: reload the page to see the change")
+                        raise StaleEdit("this link was changed in another window since this page was loaded: "
+                                        "reload the page to see the change")
                     rows.append(row[0])
                 if rows != list(range(rows[0], rows[0] + len(rows))):
                     raise InputError(None, "the links of an edit must be neighbours, in order")
