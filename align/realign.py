@@ -17,8 +17,9 @@ import numpy as np
 
 from align.aligner import AlignConfig, Embed, Side, align_vectors
 from align.components import Components
-from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Passage, Sentence
-from align.pipeline import align_documents, flagged
+from align.flags import flag_links
+from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Flag, Link, Passage, Sentence
+from align.pipeline import align_documents
 from align.settings import Settings
 from align.store.corrections import Corrections, LinkState, text_hash
 from align.store.wordalign import align_words, link_texts
@@ -37,8 +38,10 @@ def realign_around(links: Sequence[Link], fixed: Sequence[bool], src: EmbeddedDo
     out: list[Link] = []
     kept: list[bool] = []
     run: list[Link] = []
+    top = {"src": -1, "tgt": -1}  # the run's highest sentence id per side
 
     def flush() -> None:
+        top.update(src=-1, tgt=-1)
         if run:
             found = _align_slice(sorted({i for link in run for i in link.src}),
                                  sorted({j for link in run for j in link.tgt}), src, tgt, config, embed,
@@ -48,8 +51,7 @@ def realign_around(links: Sequence[Link], fixed: Sequence[bool], src: EmbeddedDo
             run.clear()
 
     def rising(link: Link) -> bool:
-        return all(min(ids) > max((i for done in run for i in getattr(done, side)), default=-1)
-                   for side, ids in (("src", link.src), ("tgt", link.tgt)) if ids)
+        return all(min(ids) > top[side] for side, ids in (("src", link.src), ("tgt", link.tgt)) if ids)
 
     for k, (link, is_fixed) in enumerate(zip(links, fixed)):
         if is_fixed or (run and (parts[k] != parts[k - 1] or not rising(link))):
@@ -59,6 +61,8 @@ def realign_around(links: Sequence[Link], fixed: Sequence[bool], src: EmbeddedDo
             kept.append(True)
         else:
             run.append(link)
+            for side, ids in (("src", link.src), ("tgt", link.tgt)):
+                top[side] = max(top[side], *ids, -1)
     flush()
     return out, kept
 
@@ -117,23 +121,51 @@ def _slice(doc: EmbeddedDocument, ids: list[int]) -> EmbeddedDocument:
     return EmbeddedDocument(doc.document, tuple(doc.sentences[i] for i in ids), doc.vectors[ids])
 
 
-def realigned_states(pair: AlignedPair, fixed: Sequence[bool], settings: Settings,
-                     components: Components) -> list[LinkState]:
-    """The pair's links realigned around its ``fixed`` ones, flagged and word-aligned, as
-    states to store."""
+def realigned_states(pair: AlignedPair, fixed: Sequence[bool], settings: Settings, components: Components,
+                     previous: Sequence[LinkState] = ()) -> list[LinkState]:
+    """The pair's links realigned around its ``fixed`` ones, as states to store: a link
+    found again among ``previous`` keeps its score, flags and word pairs; the others are
+    flagged (against the statistics of the whole pair) and word-aligned now."""
     parts = [_passage_of(pair.passages, link) for link in pair.links]
     links, fixed = realign_around(pair.links, fixed, pair.src, pair.tgt, settings.align, components.encoder.encode,
                                   parts, located=pair.mode == "located")
-    result = flagged(replace(pair, links=tuple(links)), settings, components)
-    words = align_words(link_texts(result), components.words)
+    known = {(s.src, s.tgt): s for s in previous}
+    links = [Link(link.src, link.tgt, known[(link.src, link.tgt)].score, _flags(known[(link.src, link.tgt)]))
+             if (link.src, link.tgt) in known else link for link in links]
+    changed = [k for k, link in enumerate(links) if (link.src, link.tgt) not in known]
+    if changed:
+        links = flag_links(links, pair.src.texts, pair.tgt.texts, pair.src.lang, pair.tgt.lang, settings.flags,
+                           components.words, components.vocabulary, only=changed)
+    texts = link_texts(replace(pair, links=tuple(links[k] for k in changed)))
+    words = dict(zip(changed, align_words(texts, components.words)))
     return [LinkState(link.src, link.tgt, float(link.score),
                       tuple((f.kind, f.severity, float(f.score), f.evidence) for f in link.flags),
-                      tuple((w.src_start, w.src_end, w.tgt_start, w.tgt_end, float(w.score)) for w in pair_words),
-                      confirmed)
-            for link, confirmed, pair_words in zip(result.links, fixed, words)]
+                      tuple((w.src_start, w.src_end, w.tgt_start, w.tgt_end, float(w.score)) for w in words[k])
+                      if k in words else known[(link.src, link.tgt)].words, confirmed)
+            for k, (link, confirmed) in enumerate(zip(links, fixed))]
+
+
+def _flags(state: LinkState) -> tuple[Flag, ...]:
+    return tuple(Flag(kind, severity, evidence, score) for kind, severity, score, evidence in state.flags)
 
 
 # --- a stored pair, in `align serve` --------------------------------------------------------
+
+class RememberedEncoder:
+    """An encoder whose vectors stay in memory for the server's life: a realign after a
+    correction reads every sentence of the pair again, and the disk cache's lookups alone
+    take longer than the alignment."""
+
+    def __init__(self, encoder) -> None:
+        self.encoder, self.vectors = encoder, {}
+        self.model_id = getattr(encoder, "model_id", "")
+
+    def encode(self, texts):
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if missing:
+            self.vectors.update(zip(missing, np.asarray(self.encoder.encode(missing), dtype=np.float32)))
+        return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
+
 
 def stored_pair(corrections: Corrections, pair_id: int, encoder) -> tuple[AlignedPair, list[bool]]:
     """The pair as stored (sentences from the database, vectors from the encoder's cache)
@@ -163,7 +195,8 @@ def stored_pair(corrections: Corrections, pair_id: int, encoder) -> tuple[Aligne
 def realign_stored(corrections: Corrections, pair_id: int, settings: Settings, components: Components) -> int:
     """Realign a stored pair around its confirmed links (one undoable edit); its id."""
     pair, fixed = stored_pair(corrections, pair_id, components.encoder)
-    return corrections.replace_all(pair_id, realigned_states(pair, fixed, settings, components), "realign")
+    previous = corrections.states(pair_id, 0, None)
+    return corrections.replace_all(pair_id, realigned_states(pair, fixed, settings, components, previous), "realign")
 
 
 # --- after a rebuild ------------------------------------------------------------------------
@@ -193,7 +226,8 @@ def reapply_corrections(db_path: Path, result: BuildResult, settings: Settings, 
             stored = {(v.src, v.tgt): v.score for v in corrections.links(pair_id)}
             anchors = [Link(a.src, a.tgt, stored.get((a.src, a.tgt), a.score)) for a in anchors]
             links, fixed = with_anchors(pair.links, anchors)
-            states = realigned_states(replace(pair, links=tuple(links)), fixed, settings, components)
+            states = realigned_states(replace(pair, links=tuple(links)), fixed, settings, components,
+                                      corrections.states(pair_id, 0, None))
             corrections.replace_all(pair_id, states, "rebuild", check=False)
             realigned += 1
     return realigned

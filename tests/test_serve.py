@@ -359,7 +359,7 @@ def test_markup_in_the_corpus_is_shown_as_text(tmp_path, settings):
     db = tmp_path / "x.sqlite"
     _build(db, AlignedPair(src, tgt, tuple(_diagonal(3, {0: (Flag("format", "minor", HOSTILE, 0.5),)})), "parallel"))
     application = App(db, settings)
-    for target in ("/pair/1", "/", f"/concordance?q=alert&w=script"):
+    for target in ("/pair/1", "/", "/concordance?q=alert&w=script"):
         page = application.handle("GET", target, {"Host": "127.0.0.1:8765"}).body.decode()
         assert "<script>alert" not in page and "<img src=x" not in page
     page = application.handle("GET", "/pair/1", {"Host": "127.0.0.1:8765"}).body.decode()

@@ -69,6 +69,17 @@ class App:
         self.templates = _environment()
         self._components = components  # None: loaded from the settings on the first realign
         self.set_address(host, port)
+        self.warming = threading.Thread(target=self._warm, daemon=True)
+        self.warming.start()
+
+    def _warm(self) -> None:
+        """Load the lemmatiser and the templates before the first request needs them."""
+        from align.store.morph import lemma
+
+        lemma("слово", "ru")
+        lemma("word", "en")
+        for name in ("pairs.html.j2", "pair.html.j2", "concordance.html.j2", "error.html.j2"):
+            self.templates.get_template(name)
 
     def set_address(self, host: str, port: int) -> None:
         """The Host headers accepted: this port on the loopback names and the bound host
@@ -78,9 +89,11 @@ class App:
 
     def components(self):
         if self._components is None:
-            from align.components import load_components
+            from align.components import Components, load_components
+            from align.realign import RememberedEncoder
 
-            self._components = load_components(self.settings, progress=False)
+            loaded = load_components(self.settings, progress=False)
+            self._components = Components(RememberedEncoder(loaded.encoder), loaded.words, loaded.vocabulary)
         return self._components
 
     # --- dispatch ----------------------------------------------------------------------------

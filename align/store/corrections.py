@@ -132,6 +132,9 @@ class Corrections:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.db: sqlite3.Connection = connect(self.path, create=False)
+        # WAL with NORMAL: a commit survives a crash of the process, and costs no fsync.
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self._pairs: dict[int, PairInfo] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -160,13 +163,16 @@ class Corrections:
         return out
 
     def pair(self, pair_id: int) -> PairInfo:
+        if int(pair_id) in self._pairs:
+            return self._pairs[int(pair_id)]
         row = self.db.execute(
             "SELECT p.id, s.path, t.path, s.lang, t.lang, p.mode, s.id, t.id FROM pairs p "
             "JOIN documents s ON s.id = p.src_document_id JOIN documents t ON t.id = p.tgt_document_id "
             "WHERE p.id = ?", (int(pair_id),)).fetchone()
         if row is None:
             raise InputError(self.path, f"no document pair {pair_id}")
-        return PairInfo(*row)
+        self._pairs[int(pair_id)] = PairInfo(*row)
+        return self._pairs[int(pair_id)]
 
     def links(self, pair_id: int) -> list[LinkView]:
         """The pair's links in order, with versions, confirmations and flag decisions."""
@@ -269,13 +275,18 @@ class Corrections:
 
     def replace_all(self, pair_id: int, new: Sequence[LinkState], action: str, *, check: bool = True) -> int:
         """Replace every link of the pair (a realign, an import); ``check``: the new links
-        must cover the same sentences, each once, in order."""
+        must cover the same sentences, each once, in order. Only the stretch between the
+        unchanged links at either end is rewritten (and stored in the history)."""
+        new = list(new)
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            old = self._states(pair_id, 0, None)
+            old = self.states(pair_id, 0, None)
             if check:
-                _check_same_sentences(old, list(new), action)
-            edit = self._replace(pair_id, 0, old, list(new), action)
+                _check_same_sentences(old, new, action)
+            head = next((k for k, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+            tail = next((k for k, (a, b) in enumerate(zip(old[::-1], new[::-1])) if a != b or k >= min(len(old), len(new)) - head),
+                        min(len(old), len(new)) - head)
+            edit = self._replace(pair_id, head, old[head:len(old) - tail], new[head:len(new) - tail], action)
             self.db.execute("COMMIT")
             return edit
         except BaseException:
@@ -348,7 +359,7 @@ class Corrections:
             else:
                 after = [LinkState.of(s) for s in payload["after"]]
                 start = payload["start"]
-                now = self._states(info.id, start, len(after))
+                now = self.states(info.id, start, len(after))
                 if [(s.src, s.tgt) for s in now] != [(s.src, s.tgt) for s in after]:
                     raise StaleEdit(f"the links of this {action} were changed again since: undo the later edits first")
                 self._replace(info.id, start, now, [LinkState.of(s) for s in payload["before"]], "undo", log=False)
@@ -380,7 +391,7 @@ class Corrections:
                     rows.append(row[0])
                 if rows != list(range(rows[0], rows[0] + len(rows))):
                     raise InputError(None, "the links of an edit must be neighbours, in order")
-                return rows[0], self.owner._states(self.pair_id, rows[0], len(rows))
+                return rows[0], self.owner.states(self.pair_id, rows[0], len(rows))
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
@@ -393,7 +404,8 @@ class Corrections:
         unchanged, and neighbours; yields the first one's index and their states."""
         return Corrections._EditContext(self, pair_id, seen)
 
-    def _states(self, pair_id: int, start: int, count: int | None) -> list[LinkState]:
+    def states(self, pair_id: int, start: int, count: int | None) -> list[LinkState]:
+        """The stored states of links ``[start, start + count)`` (None: to the end)."""
         info = self.pair(pair_id)
         confirmed = {(s, t) for s, t in self.db.execute(
             "SELECT src_ids, tgt_ids FROM confirmed_links WHERE src_path = ? AND tgt_path = ?",

@@ -53,7 +53,7 @@ def import_links(db: Path, pair_id: int, path: Path) -> int:
         info = corrections.pair(pair_id)
         read = _read_jsonl if path.suffix.lower() in (".jsonl", ".json") else _read_tsv
         wanted = read(path, info.src_path, info.tgt_path, info.src_lang, info.tgt_lang)
-        old = corrections._states(info.id, 0, None)
+        old = corrections.states(info.id, 0, None)
         by_ids = {(s.src, s.tgt): s for s in old}
         new = [by_ids.get((s, t)) or LinkState(s, t, 0.0, (), (), True) for s, t in wanted]
         try:

@@ -39,7 +39,8 @@ def _add_corrections(db: sqlite3.Connection) -> None:
     would commit the migration's open transaction)."""
     for statement in CORRECTION_TABLES.split(";"):
         if statement.strip():
-            db.execute(statement)
+            db.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
+                       .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
 
 
 # Version n → the function that brings a file from n to n + 1.
