@@ -280,6 +280,9 @@ def test_export_writes_the_corrected_links_without_ignored_flags(corpus, setting
     assert f"{RU[0]} {RU[1]}" in tmx
     back = import_links(db, 1, tmp_path / "out" / "pairs.tsv")  # the TSV reads back as it was written
     assert back == 9
+    result = CliRunner().invoke(cli, ["export", "--db", str(db), "-o", str(tmp_path / "cli-out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cli-out" / "links.jsonl").read_bytes() == (tmp_path / "out" / "links.jsonl").read_bytes()
 
 
 # --- the HTTP server ----------------------------------------------------------------------
@@ -474,6 +477,10 @@ def test_the_editor_merges_ignores_realigns_in_chromium(browser, served, artefac
     assert RU[5] in rows[4].text and EN[5] in rows[4].text  # the unconfirmed stretch realigned
     assert _errors(browser) == []
     browser.save_screenshot(str(artefacts / "serve-realigned.png"))
+    browser.get(f"{base}/pair/1/edition")  # the preview, under its own policy (its inline parts by hash)
+    assert RU[0] in browser.find_element("css selector", "body").text
+    assert _errors(browser) == []
+    browser.save_screenshot(str(artefacts / "serve-edition.png"))
 
 
 @pytest.mark.slow

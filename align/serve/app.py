@@ -11,6 +11,7 @@ are read from the package by a fixed table); every request's Host must be this s
 from __future__ import annotations
 
 import hmac
+import html
 import json
 import re
 import secrets
@@ -138,12 +139,12 @@ class App:
     # --- pages -------------------------------------------------------------------------------
 
     def _page(self, template: str, **values) -> Response:
-        html = self.templates.get_template(template).render(token=self.token, **values)
-        return Response(200, html.encode("utf-8"))
+        page = self.templates.get_template(template).render(token=self.token, **values)
+        return Response(200, page.encode("utf-8"))
 
     def _error(self, status: int, message: str) -> Response:
-        html = self.templates.get_template("error.html.j2").render(status=status, message=message, token="")
-        return Response(status, html.encode("utf-8"))
+        page = self.templates.get_template("error.html.j2").render(status=status, message=message, token="")
+        return Response(status, page.encode("utf-8"))
 
     def _json(self, status: int, value: dict) -> Response:
         return Response(status, json.dumps(value, ensure_ascii=False).encode(), "application/json")
@@ -170,7 +171,7 @@ class App:
         pair = corrected_pair(self.db, int(pair_id), self.settings.cache, self.settings.max_bytes)
         page = edition_bytes(pair, Path("preview.html"), pair.src.lang, pair.tgt.lang)
         found = re.search(rb'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
-        csp = found.group(1).decode() if found else "default-src 'none'"
+        csp = html.unescape(found.group(1).decode()) if found else "default-src 'none'"
         return Response(200, page, headers={"Content-Security-Policy": csp})
 
     def _concordance(self, query, body) -> Response:

@@ -18,8 +18,8 @@ def make_server(app: App, host: str = "127.0.0.1", port: int = 8765) -> Threadin
     """A server of ``app`` on ``host:port`` (port 0: a free one), not started yet."""
 
     class Handler(BaseHTTPRequestHandler):
-        server_version = "align-serve"
-        sys_version = ""
+        def version_string(self) -> str:
+            return "align-serve"
 
         def do_GET(self) -> None:
             self._answer(b"")
