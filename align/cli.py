@@ -388,6 +388,10 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[bold yellow]warning:[/] serving on {escape(host)}: anyone who can reach this address "
                       "can read the corpus (writes still need the page's token)", highlight=False)
+    if (db.parent / "run.json").exists():
+        console.print(f"[bold yellow]warning:[/] {escape(str(db))} is in an output folder: `align build -o "
+                      f"{escape(str(db.parent))}` writes a fresh one and the corrections made here are gone; keep "
+                      "the corpus outside it (`align build … --db corpus.sqlite`, then serve that)", highlight=False)
     shown = host if ":" not in host else f"[{host}]"
     console.print(f"Serving {escape(str(db))} on http://{shown}:{server.server_address[1]}/ (Ctrl-C stops)",
                   highlight=False)
