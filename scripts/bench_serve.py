@@ -209,7 +209,7 @@ def main() -> None:
     print(f"worst action: {worst:.1f} ms (target ≤ {TARGETS['action_ms']:.0f} ms)")
     if realign:
         print(f"realign 500 sentences after a merge: {realign['warm_s']:.2f} s median, {realign['worst_warm_s']:.2f} s "
-              f"worst (the first realign of the server: {realign["first_s"]:.2f} s; target ≤ {TARGETS['realign_500_s']} s)")
+              f"worst (the first realign of the server: {realign['first_s']:.2f} s; target ≤ {TARGETS['realign_500_s']} s)")
     record = {"actions_ms": {k: {"median": statistics.median(v), "p90": p90(v), "worst": max(v), "runs": len(v)} for k, v in times.items()},
               "worst_action_ms": worst, "first_requests_ms": first, "realign_500": realign, "targets": TARGETS}
     if args.json:

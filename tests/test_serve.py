@@ -342,6 +342,22 @@ def test_pages_carry_a_strict_policy_and_writes_need_token_and_origin(served):
     assert status == 409 and "another window" in json.loads(answer)["error"]
 
 
+@pytest.mark.parametrize("body, problem", [
+    (b"not json", "not JSON"), (b"[1, 2]", "not a JSON object"), (b'{"action": "merge", "links": 5}', "list of"),
+    (b'{"action": "merge", "links": [["a", 1], [2, 3]]}', "whole number"), (b'{"action": "rm -rf"}', "unknown action"),
+    (b'{"action": "split", "links": [[1, 0]], "src_at": 9, "tgt_at": 0}', "cannot split"),
+    (b'{"action": "flag", "link": 1, "kind": "number", "decision": "delete"}', "accept or ignore"),
+    (b'{"action": "relink", "links": [[1, 0]], "text": "1 2 3"}', "source ids : target ids"),
+])
+def test_a_malformed_write_is_a_clear_400(served, body, problem):
+    application, port, _ = served
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("POST", "/api/pair/1", body=body, headers=_write_headers(application, port))
+    response = connection.getresponse()
+    answer = json.loads(response.read())
+    assert response.status == 400 and problem in answer["error"]
+
+
 @pytest.mark.parametrize("path", ["/static/../app.py", "/static/..%2fapp.py", "/static/%2e%2e/app.py", "//etc/passwd",
                                   "/etc/passwd", "/static//etc/passwd", "/static/app.py", "/static/",
                                   "/../corpus.sqlite", "/corpus.sqlite", "/pair/1/../../corpus.sqlite",

@@ -146,6 +146,10 @@ class App:
         page = self.templates.get_template("error.html.j2").render(status=status, message=message, token="")
         return Response(status, page.encode("utf-8"))
 
+    def failure(self) -> Response:
+        """The answer to a request that failed inside the server (logged by `server.py`)."""
+        return self._json(500, {"error": "the server failed on this request (see its log); nothing was saved"})
+
     def _json(self, status: int, value: dict) -> Response:
         return Response(status, json.dumps(value, ensure_ascii=False).encode(), "application/json")
 
@@ -214,7 +218,10 @@ class App:
 
     def _apply(self, c: Corrections, pid: int, r: dict) -> int:
         action = r.get("action")
-        seen = [(_int(x, "link id"), _int(v, "version")) for x, v in r.get("links", [])]
+        links = r.get("links", [])
+        if not isinstance(links, list) or not all(isinstance(x, list) and len(x) == 2 for x in links):
+            raise InputError(None, "links must be a list of [link id, version] pairs")
+        seen = [(_int(x, "link id"), _int(v, "version")) for x, v in links]
         if action in ("split", "unlink", "confirm", "unconfirm") and len(seen) != 1:
             raise InputError(None, f"{action} names one link")
         if action == "merge":

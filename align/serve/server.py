@@ -37,7 +37,11 @@ def make_server(app: App, host: str = "127.0.0.1", port: int = 8765) -> Threadin
         do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_PUT
 
         def _answer(self, body: bytes) -> None:
-            response = app.handle(self.command, self.path, dict(self.headers.items()), body)
+            try:
+                response = app.handle(self.command, self.path, dict(self.headers.items()), body)
+            except Exception:  # a bug must not leave the browser waiting: log it, answer 500
+                log.exception("align serve: %s %s failed", self.command, self.path)
+                response = app.failure()
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(response.body)))
