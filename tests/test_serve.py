@@ -194,6 +194,9 @@ def test_an_ignored_flag_stays_ignored_after_a_rebuild_and_an_undo_reopens_it(co
         c.decide(1, c.links(1)[4].id, "name", "accept", "")
         assert [f.decision for f in c.links(1)[2].flags] == ["ignore"]
         assert c.links(1)[2].open_flags == ()
+        c.confirm(1, _seen(c, 0)[0])
+        assert [(p["links"], p["open_flags"], p["confirmed"]) for p in c.pairs()] == [(10, 1, 1)]
+        c.undo(1)
     _build(db, pair)  # the same text built again: new rows, the same flags raised
     with Corrections(db) as c:
         again = c.links(1)

@@ -148,19 +148,27 @@ class Corrections:
     # --- reading ---------------------------------------------------------------------------
 
     def pairs(self) -> list[dict]:
-        """Every document pair with its counts of links, open flags and confirmed links."""
+        """Every document pair with its counts of links, open flags and confirmed links
+        (one pass over the corpus, not one per pair)."""
         rows = self.db.execute(
             "SELECT p.id, s.path, t.path, p.mode, s.title, t.title, (SELECT count(*) FROM links WHERE pair_id = p.id) "
             "FROM pairs p JOIN documents s ON s.id = p.src_document_id JOIN documents t ON t.id = p.tgt_document_id "
             "ORDER BY p.id").fetchall()
-        out = []
-        for pid, src, tgt, mode, src_title, tgt_title, links in rows:
-            views = self.links(pid)
-            out.append({"id": pid, "src_path": src, "tgt_path": tgt, "mode": mode, "src_title": src_title,
-                        "tgt_title": tgt_title, "links": links,
-                        "open_flags": sum(len(v.open_flags) for v in views),
-                        "confirmed": sum(v.confirmed for v in views)})
-        return out
+        ignored = {key for key, decision in self.decisions().items() if decision == "ignore"}
+        open_flags: dict[int, int] = {}
+        for pid, kind, src_text, tgt_text in self.db.execute(
+                "SELECT l.pair_id, f.kind, l.src_text, l.tgt_text FROM flags f JOIN links l ON l.id = f.link_id"):
+            if (kind, text_hash(src_text, tgt_text)) not in ignored:
+                open_flags[pid] = open_flags.get(pid, 0) + 1
+        confirmed = dict(self.db.execute(
+            "SELECT l.pair_id, count(*) FROM links l JOIN pairs p ON p.id = l.pair_id "
+            "JOIN documents s ON s.id = p.src_document_id JOIN documents t ON t.id = p.tgt_document_id "
+            "JOIN confirmed_links c ON c.src_path = s.path AND c.tgt_path = t.path AND c.src_ids = l.src_ids "
+            "AND c.tgt_ids = l.tgt_ids GROUP BY l.pair_id"))
+        return [{"id": pid, "src_path": src, "tgt_path": tgt, "mode": mode, "src_title": src_title,
+                 "tgt_title": tgt_title, "links": links, "open_flags": open_flags.get(pid, 0),
+                 "confirmed": confirmed.get(pid, 0)}
+                for pid, src, tgt, mode, src_title, tgt_title, links in rows]
 
     def pair(self, pair_id: int) -> PairInfo:
         if int(pair_id) in self._pairs:
