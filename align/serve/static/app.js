@@ -35,7 +35,7 @@
       return;
     }
     sessionStorage.setItem("align-scroll", String(window.scrollY));
-    sessionStorage.setItem("align-said", request.action + " saved");
+    sessionStorage.setItem("align-said", (request.decision || request.action) + " saved");
     window.location.reload();
   }
 
