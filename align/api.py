@@ -132,12 +132,16 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
 
 def add_run(db: Path, context: ExportContext) -> None:
     """Add a run (its result, record and settings) to the corpus database ``db`` in place,
-    in one transaction; its document pairs replace their earlier rows."""
+    in one transaction; its document pairs replace their earlier rows, and a person's
+    confirmed links in them are re-applied (`align.realign.reapply_corrections`)."""
     from align.components import word_model_for
+    from align.realign import reapply_corrections
     from align.store import add_to_corpus
 
     words = word_model_for(context.settings) if context.settings is not None else None
     add_to_corpus(Path(db), context.result, context.run, words, context.lines)
+    if context.settings is not None:
+        reapply_corrections(Path(db), context.result, context.settings)
 
 
 def write_edition(output: Path, src: Path | None, tgt: Path | None, settings: Settings, *, title: str | None = None,
