@@ -121,6 +121,8 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
 
     check_output_path(output, inputs)
     ensure_output_dir(output)
+    if db is not None and Path(db).is_file():
+        result = _ignores_applied(result, Path(db))
     writers = outputs_of(result, settings.outputs)
     context = ExportContext(result, run_record(command, settings, inputs, [w.name for w in writers]),
                             settings.src_lang, settings.tgt_lang, settings=settings)
@@ -128,6 +130,17 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
     if db is not None:
         add_run(db, context)
     return written
+
+
+def _ignores_applied(result: BuildResult, db: Path) -> BuildResult:
+    """``result`` without the flags a person ignored in ``db`` (not raised again on a
+    rebuild of the same text: the outputs and the database agree)."""
+    from dataclasses import replace
+
+    from align.store.corrections import ignored_flags, without_ignored
+
+    ignored = ignored_flags(db)
+    return replace(result, pairs=tuple(without_ignored(pair, ignored) for pair in result.pairs))
 
 
 def add_run(db: Path, context: ExportContext) -> None:

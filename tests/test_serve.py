@@ -288,6 +288,21 @@ def test_export_writes_the_corrected_links_without_ignored_flags(corpus, setting
     assert (tmp_path / "cli-out" / "links.jsonl").read_bytes() == (tmp_path / "out" / "links.jsonl").read_bytes()
 
 
+def test_a_rebuild_into_the_database_leaves_ignored_flags_out_of_its_outputs(corpus, settings, tmp_path):
+    from align.api import write_build
+
+    db, pair, _ = corpus
+    with Corrections(db) as c:
+        c.decide(1, c.links(1)[2].id, "number", "ignore", "a misprint in the source")
+    result = BuildResult((pair.src,), (pair.tgt,), (pair,), {})
+    write_build(tmp_path / "rebuilt", result, settings, [pair.src.path, pair.tgt.path], db=db)
+    records = [json.loads(line) for line in (tmp_path / "rebuilt" / "links.jsonl").read_text().splitlines()]
+    assert records[2]["flags"] == [] and [f["kind"] for f in records[4]["flags"]] == ["name"]
+    write_build(tmp_path / "plain", result, settings, [pair.src.path, pair.tgt.path])  # no database: all flags
+    records = [json.loads(line) for line in (tmp_path / "plain" / "links.jsonl").read_text().splitlines()]
+    assert [f["kind"] for f in records[2]["flags"]] == ["number"]
+
+
 # --- the HTTP server ----------------------------------------------------------------------
 
 @pytest.fixture

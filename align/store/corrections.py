@@ -592,8 +592,20 @@ def corrected_pair(db_path: Path, pair_id: int, cache, max_bytes: int) -> Aligne
     from align.store.pairs import load_pair
 
     pair = load_pair(Path(db_path), pair_id, cache, max_bytes)
+    return without_ignored(pair, ignored_flags(Path(db_path)))
+
+
+def ignored_flags(db_path: Path) -> set[tuple[str, str]]:
+    """The (kind, text hash) keys of every flag a person marked ignored in ``db_path``."""
     with Corrections(Path(db_path)) as corrections:
-        ignored = {key for key, decision in corrections.decisions().items() if decision == "ignore"}
+        return {key for key, decision in corrections.decisions().items() if decision == "ignore"}
+
+
+def without_ignored(pair: AlignedPair, ignored: set[tuple[str, str]]) -> AlignedPair:
+    """``pair`` with the flags in ``ignored`` left out (Xbench-style: keyed by the link's
+    texts, so an ignore made on one build holds on a rebuild of the same text)."""
+    if not ignored:
+        return pair
     src, tgt = pair.src.sentences, pair.tgt.sentences
     links = []
     for link in pair.links:
