@@ -1,0 +1,211 @@
+"""PDF reader: pypdf's text layer, page by page, laid out as the plain-text cleaner expects.
+
+pypdf reports each run of text with its position and font size. Runs on one baseline
+make a line; a page's lines are put in reading order: top to bottom, and where at least a
+quarter of the lines start right of 45% of the page width, in two columns (lines spanning
+both columns, a title or a footer, cut the page into bands read one after the other).
+
+The lines are written as hard-wrapped text in the layout of ``pdftext`` (every line
+followed by a blank line), so the existing clean-up unwraps them, mends hyphens, drops
+page numbers and moves footnotes out: a line after a larger vertical gap than the page's
+usual line pitch, an indented first line or a line in a larger font (a heading) gets a
+whitespace-only line before it (a hard paragraph break); lines in a smaller font at the foot
+of the page get a footnote separator line before them. A lone number at the top or foot of
+a page (its number) and raised small digits after a word (note markers) are left out: the
+page geometry tells them apart better than the text cleaner, whose window of 60 lines per
+page a two-column page outgrows.
+Each line's region says its page and line (counted in reading order from 1 on each page).
+A PDF without a text layer is a scan: an error that says to run OCR first.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from align.errors import InputError
+from align.ingest.pdftext import SEPARATOR_MIN, clean_pdf_text
+from align.model import Document, Location, Region
+
+log = logging.getLogger("align.ingest")
+TWO_COLUMN_SHARE = 0.25  # share of a page's lines starting right of COLUMN_SPLIT for two columns
+COLUMN_SPLIT = 0.45
+CHAR_WIDTH = 0.5  # average glyph width in ems, to guess where a line ends
+PARAGRAPH_GAP = 1.3  # a gap this many times the usual line pitch breaks a paragraph
+SMALL_FONT = 0.9  # a font below this share of the body size is a footnote's
+LARGE_FONT = 1.15  # above it, a heading's
+MIN_CHARS_PER_PAGE = 10  # fewer on average: no text layer (a scan)
+SUPERSCRIPT = 0.8  # a raised run of digits in a font below this share of its line's is a note marker
+_MARKER = re.compile(r"\s*(?:\d{1,3}|[*†‡]{1,3})\s*")
+_PAGE_NUMBER = re.compile(r"[\[(–-]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[\])–-]?", re.IGNORECASE)
+
+
+@dataclass(eq=False)
+class _Line:
+    text: str
+    x: float
+    y: float
+    size: float
+    number: int = 0  # on its page, in reading order
+
+
+def read_pdf(data: bytes, path: Path, lang: str) -> Document:
+    """Read a PDF's text layer into a Document (raw: the laid-out text; regions: page and line)."""
+    pages = _pages(data, path)
+    if sum(len(line.text.strip()) for page in pages for line in page) < MIN_CHARS_PER_PAGE * max(len(pages), 1):
+        raise InputError(path, "scanned PDF: it has no text layer (run OCR first)")
+    body_size = _body_size(pages)
+    chunks: list[str] = []
+    regions: list[Region] = []
+    pos = 0
+    after_notes = False
+    for page_number, page in enumerate(pages, start=1):
+        layout = _layout(page, body_size)
+        for k, (text, before, line) in enumerate(layout):
+            if before:
+                chunks.append(before + "\n\n")
+                pos += len(before) + 2
+            if k == 0 and after_notes:  # a leading space ends the last page's footnotes (pdftext)
+                chunks.append(" ")
+                pos += 1
+            regions.append(Region(pos, Location("line", line.number, page=page_number)))
+            chunks.append(text + "\n\n")
+            pos += len(text) + 2
+        after_notes = any(before.startswith(" " * SEPARATOR_MIN) for _, before, _ in layout) or (
+            after_notes and not layout)
+    raw = "".join(chunks)
+    paragraphs, footnotes = clean_pdf_text(raw)
+    return Document(Path(path), lang, raw, tuple(paragraphs), tuple(footnotes), reader="pdf",
+                    regions=tuple(regions))
+
+
+def _pages(data: bytes, path: Path) -> list[list[_Line]]:
+    import pypdf
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(path, "encrypted PDF: it needs a password; save an unprotected copy first")
+        return [_lines(page) for page in reader.pages]
+    except InputError:
+        raise
+    except (DependencyError, FileNotDecryptedError, NotImplementedError):
+        raise InputError(path, "encrypted PDF: it cannot be decrypted here; save an unprotected copy first") from None
+    except Exception as err:  # pypdf raises many types (KeyError, ValueError, ...) on damaged files: bad input
+        log.debug("pypdf failed on %s", path, exc_info=True)
+        raise InputError(path, f"binary file: a broken PDF that cannot be read ({type(err).__name__}: "
+                               f"{' '.join(str(err).split())[:120]})") from None
+
+
+def _lines(page) -> list[_Line]:
+    """The page's lines, in the order the page draws them: a run continues the run before
+    when it sits on the same baseline (a superscript within half the font size) and starts
+    right of it, not past where that line must end plus a word gap (another column)."""
+    lines: list[_Line] = []
+
+    def visit(text: str, cm, tm, font, font_size) -> None:
+        if not text.strip():
+            return
+        size = abs(font_size) * math.sqrt(abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2]))
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        for k, piece in enumerate(text.split("\n")):
+            if not piece.strip():
+                continue
+            last = lines[-1] if lines else None
+            if (k == 0 and last is not None and abs(last.y - y) < 0.5 * max(size, last.size, 1)
+                    and last.x <= x <= last.x + CHAR_WIDTH * last.size * len(last.text) + 1.5 * max(size, last.size)):
+                if _MARKER.fullmatch(piece) and size < SUPERSCRIPT * last.size and y > last.y:
+                    continue  # a note marker: the note itself is read at the foot of the page
+                last.text += piece
+                last.size = max(last.size, size)
+            else:
+                lines.append(_Line(piece, x, y, size))
+
+    page.extract_text(visitor_text=visit)
+    return lines
+
+
+def _body_size(pages: list[list[_Line]]) -> float:
+    """The font size of most characters."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page:
+            sizes[round(line.size, 1)] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _reading_order(page: list[_Line], width: float) -> list[_Line]:
+    """Top to bottom; two columns when enough lines start right of the split."""
+    ordered = sorted(page, key=lambda line: (-line.y, line.x))
+    split = min(line.x for line in page) + COLUMN_SPLIT * width if page else 0
+    right = [line for line in ordered if line.x >= split]
+    if len(right) < TWO_COLUMN_SHARE * len(ordered):
+        return ordered
+    result: list[_Line] = []
+    left_band: list[_Line] = []
+    right_band: list[_Line] = []
+    for line in ordered:
+        spans = line.x < split and line.x + CHAR_WIDTH * line.size * len(line.text) > split + 0.1 * width
+        if spans:
+            result += left_band + right_band + [line]
+            left_band, right_band = [], []
+        else:
+            (right_band if line.x >= split else left_band).append(line)
+    return result + left_band + right_band
+
+
+def _layout(page: list[_Line], body_size: float) -> list[tuple[str, str, _Line]]:
+    """(line text, what to write before it, line) for the page's lines but its page number."""
+    if not page:
+        return []
+    width = max(line.x + CHAR_WIDTH * line.size * len(line.text) for line in page) - min(line.x for line in page)
+    ordered = _reading_order(page, max(width, 1.0))
+    for number, line in enumerate(ordered, start=1):
+        line.number = number
+    by_height = sorted(page, key=lambda line: line.y)
+    numbers = {by_height[-1], by_height[0]}
+    text_lines = [line for line in ordered if line not in numbers or not _PAGE_NUMBER.fullmatch(line.text.strip())]
+    notes = _footnote_start(text_lines, body_size)
+    pitch = _pitch(text_lines)
+    result = []
+    previous: _Line | None = None
+    for k, line in enumerate(text_lines):
+        before = ""
+        if k == notes:
+            before = " " * SEPARATOR_MIN
+        elif previous is not None and k < notes and _breaks(previous, line, pitch, body_size):
+            before = " "
+        result.append((line.text.rstrip(), before, line))
+        previous = line
+    return result
+
+
+def _footnote_start(lines: list[_Line], body_size: float) -> int:
+    """Index of the first line of the page's trailing run of small-font lines (len(lines) if none)."""
+    start = len(lines)
+    while start > 0 and lines[start - 1].size < SMALL_FONT * body_size:
+        start -= 1
+    return start if 0 < start < len(lines) else len(lines)
+
+
+def _pitch(lines: list[_Line]) -> float:
+    """The usual distance between consecutive lines of a column."""
+    gaps = sorted(a.y - b.y for a, b in zip(lines, lines[1:]) if 0 < a.y - b.y < 4 * max(a.size, 1))
+    return gaps[len(gaps) // 2] if gaps else 0.0
+
+
+def _breaks(a: _Line, b: _Line, pitch: float, body_size: float) -> bool:
+    """A paragraph break between lines a and b of the same column is certain."""
+    if b.size > LARGE_FONT * body_size or a.size > LARGE_FONT * body_size:
+        return True
+    if b.y >= a.y:  # a new column or band: the text cleaner decides
+        return False
+    gap = a.y - b.y
+    return (pitch > 0 and gap > PARAGRAPH_GAP * pitch) or (abs(b.x - a.x) < 3 * body_size and b.x > a.x + 0.8 * body_size)
