@@ -188,11 +188,13 @@ def make_epub(path: Path, chapters: list[Book]) -> Path:
 
 @dataclass(frozen=True)
 class DrawnLine:
-    """A line as drawn: page (1-based), line number in reading order on that page, its text."""
+    """A line as drawn: page (1-based), line number in reading order on that page, its text,
+    its column (0 left, 1 right)."""
 
     page: int
     line: int
     text: str
+    column: int
 
 
 PAGE_WIDTH, PAGE_HEIGHT = 595.0, 842.0
@@ -255,7 +257,7 @@ def make_pdf(path: Path, books: list[Book], lines_per_column: int = 40,
         else:
             pdf.setFont(font, 10)
             pdf.drawString(x, y, text)
-        drawn.append(DrawnLine(page, number, text))
+        drawn.append(DrawnLine(page, number, text, column))
     if page == 1:
         _footnote(pdf, books[0].footnote, columns[1], font)
     pdf.showPage()

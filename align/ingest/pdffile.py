@@ -14,7 +14,9 @@ of the page get a footnote separator line before them. A lone number at the top 
 a page (its number) and raised small digits after a word (note markers) are left out: the
 page geometry tells them apart better than the text cleaner, whose window of 60 lines per
 page a two-column page outgrows.
-Each line's region says its page and line (counted in reading order from 1 on each page).
+When the layout marks paragraphs (a break seen per 40 lines or fewer), only its breaks end
+one: the cleaner's short-line rule counts characters, which a proportional font does not
+line up. Each line's region says its page and line (counted in reading order from 1 on each page).
 A PDF without a text layer is a scan: an error that says to run OCR first.
 """
 
@@ -39,6 +41,7 @@ CHAR_WIDTH = 0.5  # average glyph width in ems, to guess where a line ends
 PARAGRAPH_GAP = 1.3  # a gap this many times the usual line pitch breaks a paragraph
 SMALL_FONT = 0.9  # a font below this share of the body size is a footnote's
 LARGE_FONT = 1.15  # above it, a heading's
+LAYOUT_LINES = 40  # a paragraph break seen per this many lines or fewer: the layout marks paragraphs
 MIN_CHARS_PER_PAGE = 10  # fewer on average: no text layer (a scan)
 SUPERSCRIPT = 0.8  # a raised run of digits in a font below this share of its line's is a note marker
 _MARKER = re.compile(r"\s*(?:\d{1,3}|[*†‡]{1,3})\s*")
@@ -64,10 +67,12 @@ def read_pdf(data: bytes, path: Path, lang: str) -> Document:
     regions: list[Region] = []
     pos = 0
     after_notes = False
+    breaks = 0  # paragraph breaks seen in the layout
     for page_number, page in enumerate(pages, start=1):
         layout = _layout(page, body_size)
         for k, (text, before, line) in enumerate(layout):
             if before:
+                breaks += before == " "
                 chunks.append(before + "\n\n")
                 pos += len(before) + 2
             if k == 0 and after_notes:  # a leading space ends the last page's footnotes (pdftext)
@@ -79,7 +84,7 @@ def read_pdf(data: bytes, path: Path, lang: str) -> Document:
         after_notes = any(before.startswith(" " * SEPARATOR_MIN) for _, before, _ in layout) or (
             after_notes and not layout)
     raw = "".join(chunks)
-    paragraphs, footnotes = clean_pdf_text(raw)
+    paragraphs, footnotes = clean_pdf_text(raw, "pdf", by_layout=breaks * LAYOUT_LINES >= len(regions))
     return Document(Path(path), lang, raw, tuple(paragraphs), tuple(footnotes), reader="pdf",
                     regions=tuple(regions))
 
