@@ -232,7 +232,7 @@ def make_pdf(path: Path, books: list[Book], lines_per_column: int = 40,
             slot, column = 0, column + 1
             if column == 2:
                 if page == 1:
-                    _footnote(pdf, books[0].footnote, columns[1], font)
+                    _footnote(pdf, books[0].footnote, columns[1], font, lines_per_column)
                 pdf.showPage()
                 page, column, number = page + 1, 0, 0
                 start_page()
@@ -259,13 +259,15 @@ def make_pdf(path: Path, books: list[Book], lines_per_column: int = 40,
             pdf.drawString(x, y, text)
         drawn.append(DrawnLine(page, number, text, column))
     if page == 1:
-        _footnote(pdf, books[0].footnote, columns[1], font)
+        _footnote(pdf, books[0].footnote, columns[1], font, lines_per_column)
     pdf.showPage()
     pdf.save()
     return drawn
 
 
-def _footnote(pdf, text: str, x: float, font: str) -> None:
+def _footnote(pdf, text: str, x: float, font: str, lines_per_column: int) -> None:
+    """The footnote under the column's last line, above the page number."""
+    top = min(80.0, PAGE_HEIGHT - 60 - 16 * (lines_per_column - 1) - 18)
     pdf.setFont(font, 7)
     for k, line in enumerate(textwrap.wrap("1 " + text, 60)):
-        pdf.drawString(x, 80 - 9 * k, line)
+        pdf.drawString(x, top - 9 * k, line)

@@ -41,6 +41,7 @@ CHAR_WIDTH = 0.5  # average glyph width in ems, to guess where a line ends
 PARAGRAPH_GAP = 1.3  # a gap this many times the usual line pitch breaks a paragraph
 SMALL_FONT = 0.9  # a font below this share of the body size is a footnote's
 LARGE_FONT = 1.15  # above it, a heading's
+SHORT_LINE = 0.8  # a line shorter than this share of a full one ends its paragraph (at a column's end)
 LAYOUT_LINES = 40  # a paragraph break seen per this many lines or fewer: the layout marks paragraphs
 MIN_CHARS_PER_PAGE = 10  # fewer on average: no text layer (a scan)
 SUPERSCRIPT = 0.8  # a raised run of digits in a font below this share of its line's is a note marker
@@ -63,13 +64,15 @@ def read_pdf(data: bytes, path: Path, lang: str) -> Document:
     if sum(len(line.text.strip()) for page in pages for line in page) < MIN_CHARS_PER_PAGE * max(len(pages), 1):
         raise InputError(path, "scanned PDF: it has no text layer (run OCR first)")
     body_size = _body_size(pages)
+    measure = _measure(pages, body_size)
+    previous: _Line | None = None  # the last body line before this page
     chunks: list[str] = []
     regions: list[Region] = []
     pos = 0
     after_notes = False
     breaks = 0  # paragraph breaks seen in the layout
     for page_number, page in enumerate(pages, start=1):
-        layout = _layout(page, body_size)
+        layout, previous = _layout(page, body_size, measure, previous)
         for k, (text, before, line) in enumerate(layout):
             if before:
                 breaks += before == " "
@@ -166,10 +169,12 @@ def _reading_order(page: list[_Line], width: float) -> list[_Line]:
     return result + left_band + right_band
 
 
-def _layout(page: list[_Line], body_size: float) -> list[tuple[str, str, _Line]]:
-    """(line text, what to write before it, line) for the page's lines but its page number."""
+def _layout(page: list[_Line], body_size: float, measure: float,
+            previous: _Line | None) -> tuple[list[tuple[str, str, _Line]], _Line | None]:
+    """(line text, what to write before it, line) for the page's lines but its page number,
+    and the page's last body line (``previous``: the one before the page)."""
     if not page:
-        return []
+        return [], previous
     width = max(line.x + CHAR_WIDTH * line.size * len(line.text) for line in page) - min(line.x for line in page)
     ordered = _reading_order(page, max(width, 1.0))
     for number, line in enumerate(ordered, start=1):
@@ -180,16 +185,16 @@ def _layout(page: list[_Line], body_size: float) -> list[tuple[str, str, _Line]]
     notes = _footnote_start(text_lines, body_size)
     pitch = _pitch(text_lines)
     result = []
-    previous: _Line | None = None
     for k, line in enumerate(text_lines):
         before = ""
         if k == notes:
             before = " " * SEPARATOR_MIN
-        elif previous is not None and k < notes and _breaks(previous, line, pitch, body_size):
+        elif previous is not None and k < notes and _breaks(previous, line, pitch, body_size, measure, k == 0):
             before = " "
         result.append((line.text.rstrip(), before, line))
-        previous = line
-    return result
+        if k < notes:
+            previous = line
+    return result, previous
 
 
 def _footnote_start(lines: list[_Line], body_size: float) -> int:
@@ -206,11 +211,20 @@ def _pitch(lines: list[_Line]) -> float:
     return gaps[len(gaps) // 2] if gaps else 0.0
 
 
-def _breaks(a: _Line, b: _Line, pitch: float, body_size: float) -> bool:
-    """A paragraph break between lines a and b of the same column is certain."""
+def _measure(pages: list[list[_Line]], body_size: float) -> float:
+    """The length in characters of a full body line (90th percentile)."""
+    lengths = sorted(len(line.text.strip()) for page in pages for line in page
+                     if abs(line.size - body_size) < 0.1 * body_size)
+    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0.0
+
+
+def _breaks(a: _Line, b: _Line, pitch: float, body_size: float, measure: float, new_page: bool) -> bool:
+    """A paragraph break between lines a and b is certain: a heading's font; in a column, a
+    wide gap or an indent; into a new column or page, a short line a (a proportional font
+    makes characters only a rough measure, so only here, where there is no better one)."""
     if b.size > LARGE_FONT * body_size or a.size > LARGE_FONT * body_size:
         return True
-    if b.y >= a.y:  # a new column or band: the text cleaner decides
-        return False
+    if new_page or b.y >= a.y:
+        return len(a.text.strip()) < SHORT_LINE * measure
     gap = a.y - b.y
     return (pitch > 0 and gap > PARAGRAPH_GAP * pitch) or (abs(b.x - a.x) < 3 * body_size and b.x > a.x + 0.8 * body_size)
