@@ -1,5 +1,6 @@
 """Readers against their targets: a 300-page two-column PDF read in ≤ 10 s, and each hostile
-file (zip bomb, external entities, encrypted PDF, truncated archive) a one-line error in ≤ 5 s;
+file (zip bomb, external entities, encrypted PDF, truncated archive, PDF decompression bomb)
+a one-line error in ≤ 5 s;
 also the time to read a large DOCX, ODT and EPUB of the same text.
 
     PYTHONPATH=. .venv/bin/python scripts/bench_readers.py [--pages 300] [--json out.json]
@@ -57,7 +58,7 @@ def hostile_files(work: Path, sample) -> dict[str, Path]:
 
     from reportlab.lib.pdfencrypt import StandardEncryption
     from reportlab.pdfgen import canvas
-    from readerfiles import make_docx, make_epub, rewrite_member
+    from readerfiles import make_docx, make_epub, make_pdf_bomb, rewrite_member
 
     docx = make_docx(work / "ok.docx", sample)
     files = {"zip bomb (DOCX, 1 GB of XML)": work / "bomb.docx"}
@@ -88,6 +89,7 @@ def hostile_files(work: Path, sample) -> dict[str, Path]:
     epub = make_epub(work / "ok.epub", [sample]).read_bytes()
     (work / "cut.epub").write_bytes(epub[: len(epub) // 2])
     files["truncated archive (EPUB)"] = work / "cut.epub"
+    files["decompression bomb (PDF, 70 MB page)"] = make_pdf_bomb(work / "bomb.pdf", 70_000_000)
     return files
 
 

@@ -271,3 +271,26 @@ def _footnote(pdf, text: str, x: float, font: str, lines_per_column: int) -> Non
     pdf.setFont(font, 7)
     for k, line in enumerate(textwrap.wrap("1 " + text, 60)):
         pdf.drawString(x, top - 9 * k, line)
+
+
+def make_pdf_bomb(path: Path, padding: int) -> Path:
+    """A one-page PDF, written by hand, whose Flate content stream inflates to ``padding``
+    spaces after one line of text (a decompression bomb: ~1 KB per MB)."""
+    import zlib
+
+    stream = zlib.compress(b"BT /F1 10 Tf 50 700 Td (Hello world) Tj ET\n" + b" " * padding, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(out)
+    return path

@@ -23,7 +23,7 @@ from align.ingest.archive import MAX_RATIO
 from align.ingest.formats import reader_name
 from align.model import EmbeddedDocument
 from align.pipeline import align_documents, read_segmented, segment_document
-from readerfiles import Book, make_docx, make_epub, make_odt, make_pdf, rewrite_member
+from readerfiles import Book, make_docx, make_epub, make_odt, make_pdf, make_pdf_bomb, rewrite_member
 
 RU = Book(
     "Глава первая",
@@ -379,6 +379,14 @@ def test_truncated_and_broken_pdf(tmp_path: Path) -> None:
     make_pdf(tmp_path / "whole.pdf", [EN])
     (tmp_path / "cut.pdf").write_bytes((tmp_path / "whole.pdf").read_bytes()[:600])
     assert "broken PDF" in _error(tmp_path / "cut.pdf", "en") or "scanned PDF" in _error(tmp_path / "cut.pdf", "en")
+
+
+def test_pdf_decompression_bomb(tmp_path: Path) -> None:
+    make_pdf_bomb(tmp_path / "bomb.pdf", 5_000_000)
+    assert "draw over 4 MB each (a drawing, or a decompression bomb)" in _error(tmp_path / "bomb.pdf", "en")
+    assert "past the limit of 1.0 MB" in _error(tmp_path / "bomb.pdf", "en", max_bytes=1_000_000)
+    make_pdf_bomb(tmp_path / "small.pdf", 1000)
+    assert read_document(tmp_path / "small.pdf", "en").text == "Hello world"
 
 
 def test_other_containers_and_office_files_refused(tmp_path: Path) -> None:

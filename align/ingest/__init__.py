@@ -73,7 +73,7 @@ def read_document(path: Path, lang: str, max_bytes: int = MAX_INPUT_BYTES) -> Do
     data = _read_bytes(path, max_bytes)
     reader = detect_format(data, path, max_bytes)
     if reader == "pdf":
-        document = read_pdf(data, path, lang)
+        document = read_pdf(data, path, lang, max_bytes)
     elif reader in CONTAINER_READERS:
         document = _container(data, path, lang, reader, max_bytes)
     else:

@@ -17,7 +17,8 @@ page a two-column page outgrows.
 When the layout marks paragraphs (a break seen per 40 lines or fewer), only its breaks end
 one: the cleaner's short-line rule counts characters, which a proportional font does not
 line up. Each line's region says its page and line (counted in reading order from 1 on each page).
-A PDF without a text layer is a scan: an error that says to run OCR first.
+A PDF without a text layer is a scan: an error that says to run OCR first. Decompressed
+page content counts against ``max_input_mb``; a page drawing more than 4 MB is skipped.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ SMALL_FONT = 0.9  # a font below this share of the body size is a footnote's
 LARGE_FONT = 1.15  # above it, a heading's
 SHORT_LINE = 0.8  # a line shorter than this share of a full one ends its paragraph (at a column's end)
 LAYOUT_LINES = 40  # a paragraph break seen per this many lines or fewer: the layout marks paragraphs
-MIN_CHARS_PER_PAGE = 10  # fewer on average: no text layer (a scan)
+MIN_CHARS_PER_PAGE = 10
+# A page of text draws some 2-50 KB; content past this (pure-Python parsing takes ~1 s per
+# MB) is a drawing or a decompression bomb, and its text is skipped with a warning.
+MAX_PAGE_CONTENT = 4_000_000  # fewer on average: no text layer (a scan)
 SUPERSCRIPT = 0.8  # a raised run of digits in a font below this share of its line's is a note marker
 _MARKER = re.compile(r"\s*(?:\d{1,3}|[*†‡]{1,3})\s*")
 _PAGE_NUMBER = re.compile(r"[\[(–-]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[\])–-]?", re.IGNORECASE)
@@ -58,10 +62,14 @@ class _Line:
     number: int = 0  # on its page, in reading order
 
 
-def read_pdf(data: bytes, path: Path, lang: str) -> Document:
-    """Read a PDF's text layer into a Document (raw: the laid-out text; regions: page and line)."""
-    pages = _pages(data, path)
+def read_pdf(data: bytes, path: Path, lang: str, max_bytes: int) -> Document:
+    """Read a PDF's text layer into a Document (raw: the laid-out text; regions: page and line);
+    its pages' decoded content may take at most ``max_bytes`` in all."""
+    pages, skipped = _pages(data, path, max_bytes)
     if sum(len(line.text.strip()) for page in pages for line in page) < MIN_CHARS_PER_PAGE * max(len(pages), 1):
+        if skipped:
+            raise InputError(path, f"no text read: {len(skipped)} page(s) (from page {skipped[0]}) draw over "
+                                   f"{MAX_PAGE_CONTENT / 1e6:.0f} MB each (a drawing, or a decompression bomb)")
         raise InputError(path, "scanned PDF: it has no text layer (run OCR first)")
     body_size = _body_size(pages)
     measure = _measure(pages, body_size)
@@ -92,7 +100,8 @@ def read_pdf(data: bytes, path: Path, lang: str) -> Document:
                     regions=tuple(regions))
 
 
-def _pages(data: bytes, path: Path) -> list[list[_Line]]:
+def _pages(data: bytes, path: Path, max_bytes: int) -> tuple[list[list[_Line]], list[int]]:
+    """Each page's lines, and the numbers of the pages skipped for their size."""
     import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -100,7 +109,22 @@ def _pages(data: bytes, path: Path) -> list[list[_Line]]:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(path, "encrypted PDF: it needs a password; save an unprotected copy first")
-        return [_lines(page) for page in reader.pages]
+        pages, skipped, total = [], [], 0
+        for number, page in enumerate(reader.pages, start=1):
+            contents = page.get_contents()
+            size = len(contents.get_data()) if contents is not None else 0
+            total += size
+            if total > max_bytes:
+                raise InputError(path, f"refused: its pages' content expands past the limit of "
+                                       f"{max_bytes / 1e6:.1f} MB (raise it with --set max_input_mb=N)")
+            if size > MAX_PAGE_CONTENT:
+                log.warning("%s: page %d draws %.1f MB of content (a drawing, or a bomb); its text is left out",
+                            path, number, size / 1e6)
+                pages.append([])
+                skipped.append(number)
+                continue
+            pages.append(_lines(page))
+        return pages, skipped
     except InputError:
         raise
     except (DependencyError, FileNotDecryptedError, NotImplementedError):
