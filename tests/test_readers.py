@@ -428,3 +428,33 @@ def test_encrypted_archive_member_refused(tmp_path: Path) -> None:
     data[central + 8] |= 0x1
     (tmp_path / "locked.odt").write_bytes(bytes(data))
     assert "encrypted archive (content.xml needs a password)" in _error(tmp_path / "locked.odt")
+
+
+@pytest.mark.parametrize("kind", ["docx", "odt", "epub", "pdf"])
+def test_damaged_files_are_input_errors(tmp_path: Path, kind: str) -> None:
+    """Bytes overwritten, cut short or cut out: a one-line InputError or a read, never another
+    exception (a fixed seed; 30 damaged copies a format)."""
+    import random
+
+    book = EN if kind == "pdf" else RU
+    maker = {"docx": make_docx, "odt": make_odt, "epub": lambda p, b: make_epub(p, [b]),
+             "pdf": lambda p, b: make_pdf(p, [b])}[kind]
+    maker(tmp_path / f"whole.{kind}", book)
+    data = (tmp_path / f"whole.{kind}").read_bytes()
+    rng = random.Random(7)
+    for trial in range(30):
+        damaged = bytearray(data)
+        if trial % 3 == 0:
+            for _ in range(rng.randint(1, 20)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        elif trial % 3 == 1:
+            damaged = damaged[:rng.randrange(len(damaged))]
+        else:
+            cut = rng.randrange(len(damaged))
+            damaged[cut:cut + rng.randint(1, 200)] = b""
+        path = tmp_path / f"damaged.{kind}"
+        path.write_bytes(bytes(damaged))
+        try:
+            read_document(path, "en" if kind == "pdf" else "ru")
+        except InputError as error:
+            assert "\n" not in str(error) and str(error).startswith(f"{path}: ")

@@ -5,7 +5,7 @@ next) and footnotes and endnotes, which python-docx does not read, come from the
 
 Blocks in reading order: body paragraphs and the paragraphs of tables' cells (row by row)
 and content controls; a heading is a paragraph whose style (or a style it is based on) is
-a Heading/Title style or has an outline level. Notes follow the body in the order of their
+a Heading/Title style or has an outline level, or that has one itself. Notes follow the body in the order of their
 first reference. Locations: ``paragraph N`` counts the paragraphs that hold text, tables'
 included, from 1; ``footnote N``/``endnote N`` count notes in reference order.
 """
@@ -13,6 +13,8 @@ included, from 1; ``footnote N``/``endnote N`` count notes in reference order.
 from __future__ import annotations
 
 import io
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,8 +44,12 @@ def read_docx(archive: Archive, path: Path) -> list[Block]:
         document = docx.Document(io.BytesIO(archive.data))
         body = document.element.body
         headings = _heading_styles(document)
-    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as err:
-        raise InputError(path, f"broken DOCX: {' '.join(str(err).split()) or type(err).__name__}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+        raise InputError(path, f"broken or truncated archive: {' '.join(str(err).split())[:120]}") from None
+    except (PackageNotFoundError, KeyError, ValueError, TypeError, AttributeError, etree.XMLSyntaxError) as err:
+        raise InputError(path, f"broken DOCX: {' '.join(str(err).split())[:120] or type(err).__name__}") from None
+    if body is None:
+        raise InputError(path, "broken DOCX: word/document.xml has no body")
     references: dict[str, list[str]] = {unit: [] for unit, _, _ in _NOTE_PARTS}
     blocks = []
     number = 0
@@ -51,7 +57,7 @@ def read_docx(archive: Archive, path: Path) -> list[Block]:
         text = _text(paragraph, references)
         if has_text(text):
             number += 1
-            kind = "heading" if _style_id(paragraph) in headings else "body"
+            kind = "heading" if _heading(paragraph, headings) else "body"
             blocks.append(Block(text, kind, Location("paragraph", number)))
     for unit, part, _ in _NOTE_PARTS:
         if archive.has(part):
@@ -81,6 +87,12 @@ def _level(outline: etree._Element) -> int:
         return int(outline.get(W + "val", "9"))
     except ValueError:
         return 9
+
+
+def _heading(paragraph: etree._Element, heading_styles: set[str]) -> bool:
+    """A heading by its style, or by an outline level set on the paragraph itself."""
+    outline = paragraph.find(f"{W}pPr/{W}outlineLvl")
+    return _style_id(paragraph) in heading_styles or (outline is not None and _level(outline) < 9)
 
 
 def _style_id(paragraph: etree._Element) -> str:

@@ -27,7 +27,10 @@ import io
 import logging
 import math
 import re
+import warnings
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,31 +103,28 @@ def read_pdf(data: bytes, path: Path, lang: str, max_bytes: int) -> Document:
                     regions=tuple(regions))
 
 
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs every repair it makes to a damaged file; the run's log is not the place."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
 def _pages(data: bytes, path: Path, max_bytes: int) -> tuple[list[list[_Line]], list[int]]:
     """Each page's lines, and the numbers of the pages skipped for their size."""
     import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError(path, "encrypted PDF: it needs a password; save an unprotected copy first")
-        pages, skipped, total = [], [], 0
-        for number, page in enumerate(reader.pages, start=1):
-            contents = page.get_contents()
-            size = len(contents.get_data()) if contents is not None else 0
-            total += size
-            if total > max_bytes:
-                raise InputError(path, f"refused: its pages' content expands past the limit of "
-                                       f"{max_bytes / 1e6:.1f} MB (raise it with --set max_input_mb=N)")
-            if size > MAX_PAGE_CONTENT:
-                log.warning("%s: page %d draws %.1f MB of content (a drawing, or a bomb); its text is left out",
-                            path, number, size / 1e6)
-                pages.append([])
-                skipped.append(number)
-                continue
-            pages.append(_lines(page))
-        return pages, skipped
+        with _quiet_pypdf():
+            return _read_pages(pypdf.PdfReader(io.BytesIO(data), strict=False), path, max_bytes)
     except InputError:
         raise
     except (DependencyError, FileNotDecryptedError, NotImplementedError):
@@ -133,6 +133,28 @@ def _pages(data: bytes, path: Path, max_bytes: int) -> tuple[list[list[_Line]], 
         log.debug("pypdf failed on %s", path, exc_info=True)
         raise InputError(path, f"binary file: a broken PDF that cannot be read ({type(err).__name__}: "
                                f"{' '.join(str(err).split())[:120]})") from None
+
+
+def _read_pages(reader, path: Path, max_bytes: int) -> tuple[list[list[_Line]], list[int]]:
+    """The lines of every page of an open reader, within the content limits."""
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise InputError(path, "encrypted PDF: it needs a password; save an unprotected copy first")
+    pages, skipped, total = [], [], 0
+    for number, page in enumerate(reader.pages, start=1):
+        contents = page.get_contents()
+        size = len(contents.get_data()) if contents is not None else 0
+        total += size
+        if total > max_bytes:
+            raise InputError(path, f"refused: its pages' content expands past the limit of "
+                                   f"{max_bytes / 1e6:.1f} MB (raise it with --set max_input_mb=N)")
+        if size > MAX_PAGE_CONTENT:
+            log.warning("%s: page %d draws %.1f MB of content (a drawing, or a bomb); its text is left out",
+                        path, number, size / 1e6)
+            pages.append([])
+            skipped.append(number)
+            continue
+        pages.append(_lines(page))
+    return pages, skipped
 
 
 def _lines(page) -> list[_Line]:
