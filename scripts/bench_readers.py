@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -127,7 +128,8 @@ def main() -> int:
         refused = not hasattr(result, "paragraphs")
         safe = refused or "TOP-SECRET" not in result.raw and "lollol" not in result.raw
         rows.append({"file": name, "mb": _mb(path), "paragraphs": None if refused else len(result.paragraphs),
-                     "seconds": seconds, "target": TARGETS["hostile_s"], "message": message if refused else "read safely",
+                     "seconds": seconds, "target": TARGETS["hostile_s"],
+                     "message": message.split(": ", 1)[-1] if refused else "read safely",
                      "ok": seconds <= TARGETS["hostile_s"] and safe and "\n" not in message})
     print(f"{'file':44} {'MB':>7} {'paragraphs':>10} {'seconds':>8} {'target':>7}  ok  outcome")
     for row in rows:
@@ -136,6 +138,7 @@ def main() -> int:
               f"{row.get('message', '')[:90]}")
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "targets": TARGETS}, indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(work, ignore_errors=True)
     return 0 if all(row["ok"] for row in rows) else 1
 
 

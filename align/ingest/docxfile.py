@@ -4,9 +4,9 @@ the XML so that tracked changes read as accepted (``w:ins`` and ``w:moveTo`` kep
 next) and footnotes and endnotes, which python-docx does not read, come from their parts.
 
 Blocks in reading order: body paragraphs and the paragraphs of tables' cells (row by row)
-and content controls; a heading is a paragraph whose style (or a style it is based on) is
-a Heading/Title style or has an outline level, or that has one itself. Notes follow the body in the order of their
-first reference. Locations: ``paragraph N`` counts the paragraphs that hold text, tables'
+and content controls; a heading is a paragraph with an outline level of its own or whose
+style (or a style it is based on) is a Heading/Title style or has one. Notes follow the
+body in the order of their first reference. Locations: ``paragraph N`` counts the paragraphs that hold text, tables'
 included, from 1; ``footnote N``/``endnote N`` count notes in reference order.
 """
 
