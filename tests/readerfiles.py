@@ -294,3 +294,41 @@ def make_pdf_bomb(path: Path, padding: int) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(out)
     return path
+
+
+def make_epub2(path: Path, book: Book) -> Path:
+    """An EPUB 2 built with zipfile: an NCX table of contents (not in the spine), an XHTML 1.1
+    chapter with its DOCTYPE, an ``&nbsp;`` entity and a bare ``<sup><a>1</a></sup>``
+    note reference, and the note in a non-linear notes document."""
+    doctype = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" '
+               '"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">\n')
+    first, rest = book.paragraphs[0].split(" ", 1)
+    second_first, second_rest = book.paragraphs[1].split(" ", 1)
+    chapter = (doctype + '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>1</title></head><body>'
+               f'<div class="chapter"><h2>{book.heading}</h2>'
+               f'<p>{first}<sup><a href="notes.xhtml#n1" id="r1">1</a></sup> {rest}</p>'
+               f'<p>{second_first}&nbsp;{second_rest}</p>'
+               + "".join(f"<p>{p}</p>" for p in book.paragraphs[2:]) + "</div></body></html>")
+    notes = (doctype + '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Notes</title></head><body>'
+             f'<p id="n1"><a href="chapter.xhtml#r1">1</a> {book.footnote}</p></body></html>')
+    ncx = ('<?xml version="1.0" encoding="UTF-8"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+           f'<navMap><navPoint id="p1"><navLabel><text>{book.heading}</text></navLabel>'
+           '<content src="chapter.xhtml"/></navPoint></navMap></ncx>')
+    opf = ('<?xml version="1.0" encoding="UTF-8"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0" '
+           'unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
+           '<dc:identifier id="id">test2</dc:identifier><dc:title>Test</dc:title></metadata><manifest>'
+           '<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>'
+           '<item id="ch" href="chapter.xhtml" media-type="application/xhtml+xml"/>'
+           '<item id="notes" href="notes.xhtml" media-type="application/xhtml+xml"/></manifest>'
+           '<spine toc="ncx"><itemref idref="ch"/><itemref idref="notes" linear="no"/></spine></package>')
+    container = ('<?xml version="1.0"?><container version="1.0" '
+                 'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+                 '<rootfile full-path="content.opf" media-type="application/oebps-package+xml"/>'
+                 '</rootfiles></container>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+        archive.writestr("META-INF/container.xml", container)
+        for name, content in (("content.opf", opf), ("toc.ncx", ncx), ("chapter.xhtml", chapter),
+                              ("notes.xhtml", notes)):
+            archive.writestr(name, content)
+    return path

@@ -23,7 +23,7 @@ from align.ingest.archive import MAX_RATIO
 from align.ingest.formats import reader_name
 from align.model import EmbeddedDocument
 from align.pipeline import align_documents, read_segmented, segment_document
-from readerfiles import Book, make_docx, make_epub, make_odt, make_pdf, make_pdf_bomb, rewrite_member
+from readerfiles import Book, make_docx, make_epub, make_epub2, make_odt, make_pdf, make_pdf_bomb, rewrite_member
 
 RU = Book(
     "Глава первая",
@@ -138,6 +138,15 @@ def test_epub_follows_spine_skips_nav_and_keeps_notes_apart(tmp_path: Path) -> N
                                                                     second.paragraphs[0].index("Все"))
     note = document.location(document.footnotes[1].start)
     assert (note.item, note.unit, note.number) == ("OEBPS/text/chapter2.xhtml", "footnote", 1)
+
+
+def test_epub2_entities_bare_noteref_and_non_linear_notes(tmp_path: Path) -> None:
+    document = read_document(make_epub2(tmp_path / "ru.epub", RU), "ru")
+    assert [p.text for p in document.paragraphs] == [RU.heading, *RU.paragraphs]  # nbsp collapsed, "1" gone
+    assert document.paragraphs[0].kind == "heading"
+    assert [p.text for p in document.footnotes] == [RU.footnote]  # its back-link "1" dropped too
+    assert document.location(document.footnotes[0].start).item == "notes.xhtml"
+    assert "\xa0" in document.raw  # the entity read as the character, kept in the text read
 
 
 # --- PDF --------------------------------------------------------------------

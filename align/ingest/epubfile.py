@@ -7,12 +7,15 @@ headings). In each XHTML document the innermost block elements are paragraphs (`
 ``doc-footnote``/``doc-endnote``, ``aside``) are footnotes, and note references (``epub:type
 noteref``, ``doc-noteref``, or a link whose text is a bare number) are dropped from the
 text. A content document that is not well-formed XML is read by the HTML parser. A spine
-item named in ``META-INF/encryption.xml`` is DRM-protected: an error. Locations: the spine
+item named in ``META-INF/encryption.xml`` is DRM-protected: an error; a non-linear one
+(``linear="no"``: notes) gives footnotes. EPUB 2's HTML entities (``&nbsp;``), unresolved
+without a DTD, are read by the standard table. Locations: the spine
 item's path in the archive and ``paragraph N`` (or ``footnote N``) counted from 1 within it.
 """
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from pathlib import Path
@@ -44,15 +47,16 @@ def read_epub(archive: Archive, path: Path) -> list[Block]:
     """The blocks of the EPUB held by ``archive``, spine item by spine item."""
     blocks = []
     encrypted = _encrypted(archive)
-    for item in _spine(archive, path):
+    for item, linear in _spine(archive, path):
         if item in encrypted:
             raise InputError(path, f"DRM-protected EPUB ({item} is encrypted): it cannot be read")
-        blocks.extend(_item_blocks(_content(archive, item, path), item))
+        blocks.extend(_item_blocks(_content(archive, item, path), item, notes=not linear))
     return blocks
 
 
-def _spine(archive: Archive, path: Path) -> list[str]:
-    """Archive paths of the spine's content documents, in reading order."""
+def _spine(archive: Archive, path: Path) -> list[tuple[str, bool]]:
+    """Archive paths of the spine's content documents in reading order, each with whether it
+    is linear (``linear="no"``: notes or other matter outside the reading order)."""
     rootfile = archive.xml("META-INF/container.xml").find(f".//{CONTAINER}rootfile")
     package_path = rootfile.get("full-path", "") if rootfile is not None else ""
     if not archive.has(package_path):
@@ -68,8 +72,8 @@ def _spine(archive: Archive, path: Path) -> list[str]:
         if item is None or item.get("media-type") not in _XHTML_TYPES or "nav" in item.get("properties", "").split():
             continue
         href = posixpath.normpath(posixpath.join(base, unquote(item.get("href", "").split("#")[0])))
-        if archive.has(href) and href not in items:
-            items.append(href)
+        if archive.has(href) and href not in (known for known, _ in items):
+            items.append((href, ref.get("linear", "yes") != "no"))
     if not items:
         raise InputError(path, "broken EPUB: the spine names no content document in the archive")
     return items
@@ -103,10 +107,11 @@ def _types(element: etree._Element) -> set[str]:
                 + element.get("role", "")).split())
 
 
-def _item_blocks(root: etree._Element, item: str) -> list[Block]:
+def _item_blocks(root: etree._Element, item: str, notes: bool) -> list[Block]:
+    """The blocks of one content document; all of them footnotes when ``notes``."""
     body = next((e for e in root.iter() if _name(e) == "body"), root)
     found: list[tuple[str, str]] = []  # (kind, text)
-    _blocks(body, found, in_note=False)
+    _blocks(body, found, in_note=notes)
     blocks, counts = [], {"paragraph": 0, "footnote": 0}
     for kind, text in found:
         unit = "footnote" if kind == "footnote" else "paragraph"
@@ -142,12 +147,21 @@ def _walk(element: etree._Element, parts: list[str]) -> None:
         parts.append(element.text)
     for child in element:
         name = _name(child)
-        if name == "br":
+        if isinstance(child, etree._Entity):
+            parts.append(_entity(child))
+        elif name == "br":
             parts.append("\n")
         elif name and name not in _SKIPPED and not _noteref(child, name):
             _walk(child, parts)
         if child.tail:
             parts.append(child.tail)
+
+
+def _entity(entity: etree._Entity) -> str:
+    """An HTML entity an EPUB 2 document uses without its DTD (``&nbsp;``, ``&mdash;``) by the
+    standard table; any other (a declared one, external or not) is left out unread."""
+    text = html.unescape(entity.text or "")
+    return "" if text.startswith("&") else text
 
 
 def _noteref(element: etree._Element, name: str) -> bool:
