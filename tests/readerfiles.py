@@ -198,16 +198,19 @@ class DrawnLine:
 
 
 PAGE_WIDTH, PAGE_HEIGHT = 595.0, 842.0
+RUNNING_HEADER = "A Book of Tests, page"
 COLUMN_CHARS = 44
 
 
-def make_pdf(path: Path, books: list[Book], lines_per_column: int = 40,
-             font: str = "Helvetica") -> list[DrawnLine]:
+def make_pdf(path: Path, books: list[Book], lines_per_column: int = 40, font: str = "Helvetica",
+             header: bool = True) -> list[DrawnLine]:
     """A two-column PDF drawn line by line with reportlab's canvas: each book's heading (in
     a larger font) and paragraphs (a blank line between paragraphs), wrapped at
-    ``COLUMN_CHARS``; the page number is drawn first at the foot of each page; the first book's
+    ``COLUMN_CHARS``; the page number is drawn first at the foot of each page and a running
+header (`RUNNING_HEADER` and the page number) at its top; the first book's
     footnote marker sits after its first word and its footnote, in a small font, at the foot
-    of the right column of page 1. Returns the body lines as drawn, in reading order."""
+    of the right column of page 1. Returns the body lines as drawn, in reading order
+    (numbered on each page from 1, header and page number not counted)."""
     from reportlab.pdfgen import canvas
 
     flow: list[tuple[str, str]] = []  # (kind, text): heading, body, marker-body, gap
@@ -225,6 +228,8 @@ def make_pdf(path: Path, books: list[Book], lines_per_column: int = 40,
     def start_page() -> None:
         pdf.setFont(font, 9)
         pdf.drawCentredString(PAGE_WIDTH / 2, 30, str(page))
+        if header:
+            pdf.drawString(columns[0], PAGE_HEIGHT - 35, f"{RUNNING_HEADER} {page}")
 
     start_page()
     for kind, text in flow:

@@ -23,7 +23,7 @@ from align.ingest.archive import MAX_RATIO
 from align.ingest.formats import reader_name
 from align.model import EmbeddedDocument
 from align.pipeline import align_documents, read_segmented, segment_document
-from readerfiles import Book, make_docx, make_epub, make_epub2, make_odt, make_pdf, make_pdf_bomb, rewrite_member
+from readerfiles import RUNNING_HEADER, Book, make_docx, make_epub, make_epub2, make_odt, make_pdf, make_pdf_bomb, rewrite_member
 
 RU = Book(
     "Глава первая",
@@ -159,14 +159,15 @@ def long_book(book: Book, copies: int) -> Book:
 
 
 def test_pdf_two_columns_page_numbers_footnote_and_locations(tmp_path: Path) -> None:
-    book = long_book(EN, 12)
+    book = long_book(EN, 20)
     drawn = make_pdf(tmp_path / "en.pdf", [book])
-    assert max(line.page for line in drawn) >= 2  # the text runs over two-column pages
+    assert max(line.page for line in drawn) >= 3  # the text runs over two-column pages
     document = read_document(tmp_path / "en.pdf", "en")
     assert document.reader == "pdf"
     assert [p.text for p in document.paragraphs] == [book.heading, *book.paragraphs]
     assert document.paragraphs[0].kind == "heading"
     assert [p.text for p in document.footnotes] == [EN.footnote]
+    assert RUNNING_HEADER not in document.raw  # the running header is left out, as are page numbers
     sentences = segment_document(document)
     assert_found_once([s.text for s in sentences], plain_sentences(tmp_path, book, "en"))
     lines = {(line.page, line.line): line.text for line in drawn}
@@ -245,7 +246,7 @@ def test_alignment_of_read_files_equals_plain_text(tmp_path: Path, ru_format: st
     (tmp_path / "en.txt").write_text(en_book.plain_text(), encoding="utf-8")
     maker = {"docx": make_docx, "odt": make_odt}.get(ru_format)
     ru_file = maker(tmp_path / f"ru.{ru_format}", ru_book) if maker else make_epub(tmp_path / "ru.epub", [ru_book])
-    make_pdf(tmp_path / "en.pdf", [en_book])
+    make_pdf(tmp_path / "en.pdf", [en_book], header=False)
     encoder = PairEncoder(plain_sentences(tmp_path, ru_book, "ru"), plain_sentences(tmp_path, en_book, "en"))
     plain = _aligned(_embedded(tmp_path / "ru.txt", "ru", encoder), _embedded(tmp_path / "en.txt", "en", encoder),
                      encoder)
@@ -260,7 +261,7 @@ def test_cli_pair_and_build_over_documents(tmp_path: Path) -> None:
     links.jsonl; `align build` reads a folder of DOCX/ODT/EPUB against one of PDF/EPUB."""
     ru_book = Book(RU.heading, RU.paragraphs, RU.footnote)
     make_docx(tmp_path / "ru.docx", ru_book)
-    make_pdf(tmp_path / "en.pdf", [EN])
+    make_pdf(tmp_path / "en.pdf", [EN], header=False)
     (tmp_path / "ru.txt").write_text(ru_book.plain_text(), encoding="utf-8")
     (tmp_path / "en.txt").write_text(EN.plain_text(), encoding="utf-8")
     runs = {}
@@ -280,8 +281,8 @@ def test_cli_pair_and_build_over_documents(tmp_path: Path) -> None:
     make_docx(src / "a.docx", ru_book)
     make_odt(src / "b.odt", ru_book)
     make_epub(src / "c.epub", [ru_book])
-    make_pdf(tgt / "a.pdf", [EN])
-    make_pdf(tgt / "b.pdf", [EN])
+    make_pdf(tgt / "a.pdf", [EN], header=False)
+    make_pdf(tgt / "b.pdf", [EN], header=False)
     make_epub(tgt / "c.epub", [EN])
     result = runner.invoke(app, ["build", str(src), str(tgt), "-o", str(tmp_path / "corpus")])
     assert result.exit_code == 0, result.output

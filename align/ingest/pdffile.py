@@ -11,12 +11,14 @@ page numbers and moves footnotes out: a line after a larger vertical gap than th
 usual line pitch, an indented first line or a line in a larger font (a heading) gets a
 whitespace-only line before it (a hard paragraph break); lines in a smaller font at the foot
 of the page get a footnote separator line before them. A lone number at the top or foot of
-a page (its number) and raised small digits after a word (note markers) are left out: the
+a page (its number), a line there that recurs on a third of the pages, figures aside (a
+running header or footer), and raised small digits after a word (note markers) are left out: the
 page geometry tells them apart better than the text cleaner, whose window of 60 lines per
 page a two-column page outgrows.
 When the layout marks paragraphs (a break seen per 40 lines or fewer), only its breaks end
 one: the cleaner's short-line rule counts characters, which a proportional font does not
-line up. Each line's region says its page and line (counted in reading order from 1 on each page).
+line up. Each line's region says its page and line (its lines of text, header, footer and page
+number left out, counted in reading order from 1).
 A PDF without a text layer is a scan: an error that says to run OCR first. Decompressed
 page content counts against ``max_input_mb``; a page drawing more than 4 MB is skipped.
 """
@@ -53,6 +55,10 @@ MIN_CHARS_PER_PAGE = 10
 MAX_PAGE_CONTENT = 4_000_000  # fewer on average: no text layer (a scan)
 SUPERSCRIPT = 0.8  # a raised run of digits in a font below this share of its line's is a note marker
 _MARKER = re.compile(r"\s*(?:\d{1,3}|[*†‡]{1,3})\s*")
+EDGE_LINES = 2
+RUNNING_MIN_PAGES = 3
+RUNNING_SHARE = 0.3
+_DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"[\[(–-]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[\])–-]?", re.IGNORECASE)
 
 
@@ -76,6 +82,7 @@ def read_pdf(data: bytes, path: Path, lang: str, max_bytes: int) -> Document:
         raise InputError(path, "scanned PDF: it has no text layer (run OCR first)")
     body_size = _body_size(pages)
     measure = _measure(pages, body_size)
+    furniture = _running_lines(pages)
     previous: _Line | None = None  # the last body line before this page
     chunks: list[str] = []
     regions: list[Region] = []
@@ -83,7 +90,7 @@ def read_pdf(data: bytes, path: Path, lang: str, max_bytes: int) -> Document:
     after_notes = False
     breaks = 0  # paragraph breaks seen in the layout
     for page_number, page in enumerate(pages, start=1):
-        layout, previous = _layout(page, body_size, measure, previous)
+        layout, previous = _layout(page, body_size, measure, previous, furniture)
         for k, (text, before, line) in enumerate(layout):
             if before:
                 breaks += before == " "
@@ -215,19 +222,20 @@ def _reading_order(page: list[_Line], width: float) -> list[_Line]:
     return result + left_band + right_band
 
 
-def _layout(page: list[_Line], body_size: float, measure: float,
-            previous: _Line | None) -> tuple[list[tuple[str, str, _Line]], _Line | None]:
-    """(line text, what to write before it, line) for the page's lines but its page number,
-    and the page's last body line (``previous``: the one before the page)."""
+def _layout(page: list[_Line], body_size: float, measure: float, previous: _Line | None,
+            furniture: set[str]) -> tuple[list[tuple[str, str, _Line]], _Line | None]:
+    """(line text, what to write before it, line) for the page's lines but its page number and
+    running header or footer (``furniture``), and the page's last body line (``previous``: the
+    one before the page)."""
     if not page:
         return [], previous
     width = max(line.x + CHAR_WIDTH * line.size * len(line.text) for line in page) - min(line.x for line in page)
     ordered = _reading_order(page, max(width, 1.0))
-    for number, line in enumerate(ordered, start=1):
+    edges = set(_edge_lines(page))
+    text_lines = [line for line in ordered if line not in edges or not (
+        _PAGE_NUMBER.fullmatch(line.text.strip()) or _running_key(line) in furniture)]
+    for number, line in enumerate(text_lines, start=1):
         line.number = number
-    by_height = sorted(page, key=lambda line: line.y)
-    numbers = {by_height[-1], by_height[0]}
-    text_lines = [line for line in ordered if line not in numbers or not _PAGE_NUMBER.fullmatch(line.text.strip())]
     notes = _footnote_start(text_lines, body_size)
     pitch = _pitch(text_lines)
     result = []
@@ -241,6 +249,26 @@ def _layout(page: list[_Line], body_size: float, measure: float,
         if k < notes:
             previous = line
     return result, previous
+
+
+def _edge_lines(page: list[_Line]) -> list[_Line]:
+    """The two lines at the top and the two at the foot of a page, where headers and footers sit."""
+    by_height = sorted(page, key=lambda line: line.y)
+    return by_height[-EDGE_LINES:] + by_height[:EDGE_LINES]
+
+
+def _running_key(line: _Line) -> str:
+    return _DIGITS.sub("#", " ".join(line.text.split()).lower())
+
+
+def _running_lines(pages: list[list[_Line]]) -> set[str]:
+    """Texts (figures as ``#``) at a page's top or foot on at least 3 pages and a third of them:
+    running headers and footers ("Chapter 2 · 17", "Page 3 of 10")."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_running_key(line) for line in _edge_lines(page)})
+    least = max(RUNNING_MIN_PAGES, RUNNING_SHARE * len(pages))
+    return {key for key, count in counts.items() if count >= least}
 
 
 def _footnote_start(lines: list[_Line], body_size: float) -> int:
