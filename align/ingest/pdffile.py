@@ -6,21 +6,23 @@ quarter of the lines start right of 45% of the page width, in two columns (lines
 both columns, a title or a footer, cut the page into bands read one after the other).
 
 The lines are written as hard-wrapped text in the layout of ``pdftext`` (every line
-followed by a blank line), so the existing clean-up unwraps them, mends hyphens, drops
-page numbers and moves footnotes out: a line after a larger vertical gap than the page's
-usual line pitch, an indented first line or a line in a larger font (a heading) gets a
-whitespace-only line before it (a hard paragraph break); lines in a smaller font at the foot
-of the page get a footnote separator line before them. A lone number at the top or foot of
-a page (its number), a line there that recurs on a third of the pages, figures aside (a
-running header or footer), and raised small digits after a word (note markers) are left out: the
-page geometry tells them apart better than the text cleaner, whose window of 60 lines per
-page a two-column page outgrows.
-When the layout marks paragraphs (a break seen per 40 lines or fewer), only its breaks end
-one: the cleaner's short-line rule counts characters, which a proportional font does not
-line up. Each line's region says its page and line (its lines of text, header, footer and page
-number left out, counted in reading order from 1).
-A PDF without a text layer is a scan: an error that says to run OCR first. Decompressed
-page content counts against ``max_input_mb``; a page drawing more than 4 MB is skipped.
+followed by a blank line), so the existing clean-up unwraps them, mends hyphens and moves
+footnotes out: a line after a larger vertical gap than the page's usual line pitch, an
+indented first line or a line in a larger font (a heading) gets a whitespace-only line
+before it (a hard paragraph break), and so does a column's or page's first line after a
+short one; lines in a smaller font at the foot of the page get a footnote separator line
+before them. When the layout marks paragraphs (a break seen per 40 lines or fewer), only
+its breaks end one: the cleaner's short-line rule counts characters, which a proportional
+font does not line up.
+
+Left out by the page geometry, which tells them apart better than the text cleaner (whose
+window of 60 lines a two-column page outgrows): a lone number at the top or foot of a page
+(its number), a line there that recurs on a third of the pages, figures aside (a running
+header or footer), and raised small digits after a word (note markers). Each line's region
+says its page and line (among the page's lines of text, counted in reading order from 1).
+
+A PDF without a text layer is a scan: an error that says to run OCR first. Decoded page
+content counts against ``max_input_mb``; a page drawing more than 4 MB is skipped.
 """
 
 from __future__ import annotations
@@ -49,15 +51,15 @@ SMALL_FONT = 0.9  # a font below this share of the body size is a footnote's
 LARGE_FONT = 1.15  # above it, a heading's
 SHORT_LINE = 0.8  # a line shorter than this share of a full one ends its paragraph (at a column's end)
 LAYOUT_LINES = 40  # a paragraph break seen per this many lines or fewer: the layout marks paragraphs
-MIN_CHARS_PER_PAGE = 10
+MIN_CHARS_PER_PAGE = 10  # fewer on average: no text layer (a scan)
 # A page of text draws some 2-50 KB; content past this (pure-Python parsing takes ~1 s per
 # MB) is a drawing or a decompression bomb, and its text is skipped with a warning.
-MAX_PAGE_CONTENT = 4_000_000  # fewer on average: no text layer (a scan)
+MAX_PAGE_CONTENT = 4_000_000
 SUPERSCRIPT = 0.8  # a raised run of digits in a font below this share of its line's is a note marker
 _MARKER = re.compile(r"\s*(?:\d{1,3}|[*†‡]{1,3})\s*")
-EDGE_LINES = 2
-RUNNING_MIN_PAGES = 3
-RUNNING_SHARE = 0.3
+EDGE_LINES = 2  # lines at the top and at the foot of a page searched for headers and footers
+RUNNING_MIN_PAGES = 3  # a running header recurs on at least this many pages
+RUNNING_SHARE = 0.3  # and this share of them
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"[\[(–-]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[\])–-]?", re.IGNORECASE)
 
