@@ -50,6 +50,7 @@ class Paragraph:
 
 
 LocationUnit = Literal["paragraph", "footnote", "endnote", "line"]
+ReaderName = Literal["text", "html", "docx", "odt", "epub", "pdf"]
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class Document:
     paragraphs: tuple[Paragraph, ...]
     footnotes: tuple[Paragraph, ...] = ()
     encoding: str = "utf-8"
-    reader: str = "text"  # text | html | docx | odt | epub | pdf
+    reader: ReaderName = "text"
     regions: tuple[Region, ...] = ()
 
     @property

@@ -6,7 +6,7 @@ EPUB archive to :mod:`docxfile`, :mod:`odtfile` or :mod:`epubfile` (blocks assem
 :mod:`blocks`); other files are decoded as text, ``.html``/``.htm`` read by the lxml block
 reader, everything else (``.txt``, ``.md``, no suffix, ...) by the text cleaner of
 :mod:`pdftext`. Other binary files fail in decoding whatever their suffix. ``read_lines``
-reads presegmented files: one line (of a container or PDF: one paragraph), one paragraph,
+reads presegmented files: one line (of a DOCX, ODT or EPUB: one paragraph), one paragraph,
 verbatim.
 """
 

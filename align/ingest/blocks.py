@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from align.model import Document, Location, Paragraph, Region
+from align.model import Document, Location, Paragraph, ReaderName, Region
 
 _RUN = re.compile(r"\S+(?: \S+)*")
 _LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\v": " ", "\f": " ", "\u2028": " ", "\u2029": " "})
@@ -35,7 +35,7 @@ def has_text(text: str) -> bool:
     return bool(text.strip())
 
 
-def assemble(path: Path, lang: str, blocks: Iterable[Block], reader: str) -> Document:
+def assemble(path: Path, lang: str, blocks: Iterable[Block], reader: ReaderName) -> Document:
     """The Document of ``blocks`` in reading order: body and headings as paragraphs,
     footnotes apart, blocks without text left out."""
     lines: list[str] = []

@@ -12,17 +12,17 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.ingest.archive import Archive
+from align.model import ReaderName
 
 HTML_SUFFIXES = {".html", ".htm"}
-READERS = ("text", "html", "pdf", "docx", "odt", "epub")
 EPUB_MIMETYPE = "application/epub+zip"
 ODT_MIMETYPES = {"application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.text-template"}
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def detect_format(data: bytes, path: Path, max_bytes: int) -> str:
-    """One of ``READERS`` for the file ``path`` holding ``data``; refused kinds raise InputError."""
+def detect_format(data: bytes, path: Path, max_bytes: int) -> ReaderName:
+    """The reader (`ReaderName`) for the file ``path`` holding ``data``; refused kinds raise InputError."""
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -36,7 +36,7 @@ def detect_format(data: bytes, path: Path, max_bytes: int) -> str:
     return "html" if Path(path).suffix.lower() in HTML_SUFFIXES else "text"
 
 
-def container_format(archive: Archive, path: Path) -> str:
+def container_format(archive: Archive, path: Path) -> ReaderName:
     """``epub``, ``odt`` or ``docx`` for a ZIP archive, else an InputError naming what it is."""
     if archive.has("mimetype"):
         mimetype = archive.text("mimetype")
