@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from lxml import etree
 from typer.testing import CliRunner
 
 from align.aligner import AlignConfig
@@ -350,7 +351,7 @@ def test_archive_text_past_max_input_refused(tmp_path: Path) -> None:
     assert "expands to" in message and "max_input_mb" in message
 
 
-def test_external_entities_never_read(tmp_path: Path) -> None:
+def test_external_entities_refused_and_never_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET)
     doctype = f'<!DOCTYPE d [<!ENTITY xxe SYSTEM "file://{secret}"><!ENTITY lol "lol">]>'
@@ -372,10 +373,21 @@ def test_external_entities_never_read(tmp_path: Path) -> None:
     body = content.index("?>") + 2
     content = content[:body] + doctype + content[body:].replace(RU.heading, RU.heading + " &xxe;", 1)
     rewrite_member(odt, "content.xml", content.encode(), tmp_path / "xxe.odt")
-    for name in ("xxe.docx", "xxe.epub", "xxe.odt"):
-        document = read_document(tmp_path / name, "ru")
-        assert SECRET not in document.raw and "lollol" not in document.raw
-        assert document.paragraphs[0].text.startswith(RU.heading), name
+    for name, member in (("xxe.docx", "word/document.xml"), ("xxe.epub", "OEBPS/text/chapter1.xhtml"),
+                         ("xxe.odt", "content.xml")):
+        message = _error(tmp_path / name)
+        assert f"refused: {member} declares XML entities" in message and SECRET not in message
+
+
+def test_entities_never_expanded_by_the_parser(tmp_path: Path) -> None:
+    """Below the refusal, the parser itself reads no local file and expands no entity."""
+    from align.ingest.archive import safe_xml_parser
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    root = etree.fromstring(f'<!DOCTYPE d [<!ENTITY xxe SYSTEM "file://{secret}"><!ENTITY lol "lol">]>'
+                            "<d>a &xxe; &lol; b</d>".encode(), safe_xml_parser())
+    assert "".join(root.itertext()) == "a &xxe; &lol; b"  # references left as written, none expanded
 
 
 @pytest.mark.parametrize("maker", [make_docx, make_odt, lambda path, book: make_epub(path, [book])])

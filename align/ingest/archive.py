@@ -4,7 +4,8 @@ A hostile file can declare members that expand to gigabytes (a zip bomb) or XML 
 pulls in local files or the network (external entities). So a member is read only
 after its declared size and compression ratio pass, never past its declared size, with
 at most ``max_bytes`` (the ``max_input_mb`` setting) read from one archive in all; XML is
-parsed with no DTD, no entity expansion and no network.
+parsed with no DTD, no entity expansion and no network, and XML that declares entities
+(which DOCX, ODT and EPUB writers never do) is refused.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from align.errors import InputError
 # (and past RATIO_FLOOR bytes) is a zip bomb, refused before a byte is inflated.
 MAX_RATIO = 100
 RATIO_FLOOR = 1_000_000
+_ENTITY_MARKERS = tuple("<!ENTITY".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
 def safe_xml_parser() -> etree.XMLParser:
@@ -31,11 +33,26 @@ def safe_xml_parser() -> etree.XMLParser:
 
 
 def parse_xml(data: bytes, path: Path, member: str) -> etree._Element:
-    """The root element of ``data`` (the archive member ``member`` of ``path``); broken XML is an InputError."""
+    """The root element of ``data`` (the archive member ``member`` of ``path``); broken XML,
+    and XML that declares entities, are InputErrors."""
     try:
-        return etree.fromstring(data, safe_xml_parser())
+        root = etree.fromstring(data, safe_xml_parser())
     except etree.XMLSyntaxError as err:
         raise InputError(path, f"broken XML in {member}: {_one_line(err)}") from None
+    return without_entities(root, path, member)
+
+
+def without_entities(root: etree._Element, path: Path, member: str) -> etree._Element:
+    """``root``, unless its document declares entities: then an InputError."""
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise _entities(path, member)
+    return root
+
+
+def _entities(path: Path, member: str) -> InputError:
+    return InputError(path, f"refused: {member} declares XML entities (<!ENTITY>), which no word processor "
+                            "writes and which could read local files")
 
 
 class Archive:
@@ -61,7 +78,8 @@ class Archive:
         return name in self._members
 
     def check_members(self) -> None:
-        """Every member within the limits, before a library that reads them all (python-docx) opens it."""
+        """Every member within the limits and no XML member declaring entities, before a
+        library that reads them all with parsers of its own (python-docx) opens the archive."""
         total = 0
         for info in self._members.values():
             self._check(info)
@@ -69,6 +87,12 @@ class Archive:
         if total > self.max_bytes:
             raise InputError(self.path, f"refused: it expands to {total / 1e6:.1f} MB, over the limit of "
                                         f"{self.max_bytes / 1e6:.1f} MB (raise it with --set max_input_mb=N)")
+        for name in self._members:
+            if name.endswith((".xml", ".rels")):
+                data = self.read(name)
+                if any(marker in data for marker in _ENTITY_MARKERS):
+                    raise _entities(self.path, name)
+        self._read_total = 0  # what was read here is read again by that library
 
     def _check(self, info: zipfile.ZipInfo) -> None:
         name = info.filename

@@ -25,7 +25,7 @@ import lxml.html
 from lxml import etree
 
 from align.errors import InputError
-from align.ingest.archive import Archive, safe_xml_parser
+from align.ingest.archive import Archive, safe_xml_parser, without_entities
 from align.ingest.blocks import Block, has_text
 from align.model import Location
 
@@ -90,7 +90,7 @@ def _content(archive: Archive, item: str, path: Path) -> etree._Element:
     """The content document's root: safe XML, or the HTML parser when it is not well-formed."""
     data = archive.read(item)
     try:
-        return etree.fromstring(data, safe_xml_parser())
+        return without_entities(etree.fromstring(data, safe_xml_parser()), path, item)
     except etree.XMLSyntaxError:
         try:
             return lxml.html.fromstring(data, parser=lxml.html.HTMLParser(no_network=True))
