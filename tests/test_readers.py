@@ -182,6 +182,33 @@ def test_pdf_two_columns_page_numbers_footnote_and_locations(tmp_path: Path) -> 
     assert {(1, 0), (1, 1), (2, 0)} <= places  # both columns of page 1 and page 2 read
 
 
+def test_pdf_flowed_by_platypus_text_rise_marker_and_left_footnote(tmp_path: Path) -> None:
+    """reportlab's platypus flows paragraphs through two frames; its superscript marker is a
+    text rise (which pypdf does not report: the marker sits on the baseline) and the footnote
+    is drawn under the left column."""
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    def foot(canvas, doc) -> None:
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(50, 60, "1 " + EN.footnote)
+
+    width, height = 595, 842
+    column = (width - 120) / 2
+    document = BaseDocTemplate(str(tmp_path / "flowed.pdf"), pagesize=(width, height))
+    document.addPageTemplates([PageTemplate(frames=[Frame(50, 90, column, height - 140),
+                                                    Frame(70 + column, 90, column, height - 140)], onPage=foot)])
+    style = getSampleStyleSheet()["BodyText"]
+    first, rest = EN.paragraphs[0].split(" ", 1)
+    story = [Paragraph(f"{first}<super>1</super> {rest}", style),
+             *(Paragraph(p, style) for p in EN.paragraphs[1:] * 12)]
+    document.build(story)
+    read = read_document(tmp_path / "flowed.pdf", "en")
+    assert read.paragraphs[0].text == EN.paragraphs[0]  # the marker is gone
+    assert [p.text for p in read.footnotes] == [EN.footnote]
+    assert len(read.paragraphs) == 1 + 2 * 12
+
+
 def test_pdf_without_text_layer_is_a_scan(tmp_path: Path) -> None:
     from reportlab.pdfgen import canvas
 

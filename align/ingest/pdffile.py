@@ -1,17 +1,18 @@
 """PDF reader: pypdf's text layer, page by page, laid out as the plain-text cleaner expects.
 
 pypdf reports each run of text with its position and font size. Runs on one baseline
-make a line; a page's lines are put in reading order: top to bottom, and where at least a
-quarter of the lines start right of 45% of the page width, in two columns (lines spanning
-both columns, a title or a footer, cut the page into bands read one after the other).
+make a line; a page's lines are put in reading order: top to bottom, and where lines start
+right of 45% of the text's width beside lines on their left (half of them at least, and 3)
+and about as long, in two columns (lines spanning both columns, a title, cut the page into bands read one
+after the other).
 
 The lines are written as hard-wrapped text in the layout of ``pdftext`` (every line
 followed by a blank line), so the existing clean-up unwraps them, mends hyphens and moves
 footnotes out: a line after a larger vertical gap than the page's usual line pitch, an
 indented first line or a line in a larger font (a heading) gets a whitespace-only line
 before it (a hard paragraph break), and so does a column's or page's first line after a
-short one; lines in a smaller font at the foot of the page get a footnote separator line
-before them. When the layout marks paragraphs (a break seen per 40 lines or fewer), only
+short one; lines in a smaller font below every line of the body's font (footnotes, in either column
+or across the page) go last, after a footnote separator line. When the layout marks paragraphs (a break seen per 40 lines or fewer), only
 its breaks end one: the cleaner's short-line rule counts characters, which a proportional
 font does not line up.
 
@@ -27,6 +28,7 @@ content counts against ``max_input_mb``; a page drawing more than 4 MB is skippe
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import math
@@ -43,7 +45,12 @@ from align.ingest.pdftext import SEPARATOR_MIN, clean_pdf_text
 from align.model import Document, Location, Region
 
 log = logging.getLogger("align.ingest")
-TWO_COLUMN_SHARE = 0.25  # share of a page's lines starting right of COLUMN_SPLIT for two columns
+# Two columns: at least MIN_COLUMN_LINES lines start right of COLUMN_SPLIT of the text's
+# width, half of them have a line on their left at the same height, and they are about as
+# long as those on the left (not a table's or a contents page's figures).
+MIN_COLUMN_LINES = 3
+TWO_COLUMN_SHARE = 0.5
+COLUMN_FILL = 0.5
 COLUMN_SPLIT = 0.45
 CHAR_WIDTH = 0.5  # average glyph width in ems, to guess where a line ends
 PARAGRAPH_GAP = 1.3  # a gap this many times the usual line pitch breaks a paragraph
@@ -55,7 +62,7 @@ MIN_CHARS_PER_PAGE = 10  # fewer on average: no text layer (a scan)
 # A page of text draws some 2-50 KB; content past this (pure-Python parsing takes ~1 s per
 # MB) is a drawing or a decompression bomb, and its text is skipped with a warning.
 MAX_PAGE_CONTENT = 4_000_000
-SUPERSCRIPT = 0.8  # a raised run of digits in a font below this share of its line's is a note marker
+SUPERSCRIPT = 0.85  # digits raised or glued to a word, in a font below this share of the line's: a note marker
 _MARKER = re.compile(r"\s*(?:\d{1,3}|[*†‡]{1,3})\s*")
 EDGE_LINES = 2  # lines at the top and at the foot of a page searched for headers and footers
 RUNNING_MIN_PAGES = 3  # a running header recurs on at least this many pages
@@ -184,7 +191,8 @@ def _lines(page) -> list[_Line]:
             last = lines[-1] if lines else None
             if (k == 0 and last is not None and abs(last.y - y) < 0.5 * max(size, last.size, 1)
                     and last.x <= x <= last.x + CHAR_WIDTH * last.size * len(last.text) + 1.5 * max(size, last.size)):
-                if _MARKER.fullmatch(piece) and size < SUPERSCRIPT * last.size and y > last.y:
+                if _MARKER.fullmatch(piece) and size < SUPERSCRIPT * last.size and (
+                        y > last.y or not last.text[-1:].isspace()):  # raised, or by text rise pypdf ignores
                     continue  # a note marker: the note itself is read at the foot of the page
                 last.text += piece
                 last.size = max(last.size, size)
@@ -206,10 +214,16 @@ def _body_size(pages: list[list[_Line]]) -> float:
 
 def _reading_order(page: list[_Line], width: float) -> list[_Line]:
     """Top to bottom; two columns when enough lines start right of the split."""
+    if not page:
+        return []
     ordered = sorted(page, key=lambda line: (-line.y, line.x))
-    split = min(line.x for line in page) + COLUMN_SPLIT * width if page else 0
+    split = min(line.x for line in page) + COLUMN_SPLIT * width
     right = [line for line in ordered if line.x >= split]
-    if len(right) < TWO_COLUMN_SHARE * len(ordered):
+    left = [line for line in ordered if line.x < split]
+    left_heights = sorted(line.y for line in left)
+    beside = sum(1 for line in right if _near(left_heights, line.y, 0.5 * line.size))
+    if (len(right) < MIN_COLUMN_LINES or beside < TWO_COLUMN_SHARE * len(right)
+            or _median_length(right) < COLUMN_FILL * _median_length(left)):
         return ordered
     result: list[_Line] = []
     left_band: list[_Line] = []
@@ -224,6 +238,17 @@ def _reading_order(page: list[_Line], width: float) -> list[_Line]:
     return result + left_band + right_band
 
 
+def _median_length(lines: list[_Line]) -> float:
+    lengths = sorted(len(line.text.strip()) for line in lines)
+    return lengths[len(lengths) // 2] if lengths else 0.0
+
+
+def _near(heights: list[float], y: float, tolerance: float) -> bool:
+    """Some height of the sorted ``heights`` lies within ``tolerance`` of ``y``."""
+    i = bisect.bisect_left(heights, y - tolerance)
+    return i < len(heights) and heights[i] <= y + tolerance
+
+
 def _layout(page: list[_Line], body_size: float, measure: float, previous: _Line | None,
             furniture: set[str]) -> tuple[list[tuple[str, str, _Line]], _Line | None]:
     """(line text, what to write before it, line) for the page's lines but its page number and
@@ -231,15 +256,18 @@ def _layout(page: list[_Line], body_size: float, measure: float, previous: _Line
     one before the page)."""
     if not page:
         return [], previous
-    width = max(line.x + CHAR_WIDTH * line.size * len(line.text) for line in page) - min(line.x for line in page)
-    ordered = _reading_order(page, max(width, 1.0))
     edges = set(_edge_lines(page))
-    text_lines = [line for line in ordered if line not in edges or not (
+    kept = [line for line in page if line not in edges or not (
         _PAGE_NUMBER.fullmatch(line.text.strip()) or _running_key(line) in furniture)]
+    if not kept:
+        return [], previous
+    width = max(line.x + CHAR_WIDTH * line.size * len(line.text) for line in kept) - min(line.x for line in kept)
+    body, below = _foot_notes(kept, body_size)
+    text_lines = _reading_order(body, max(width, 1.0)) + _reading_order(below, max(width, 1.0))
     for number, line in enumerate(text_lines, start=1):
         line.number = number
-    notes = _footnote_start(text_lines, body_size)
-    pitch = _pitch(text_lines)
+    notes = len(body) if below and body else len(text_lines)
+    pitch = _pitch(text_lines[:notes])
     result = []
     for k, line in enumerate(text_lines):
         before = ""
@@ -273,12 +301,13 @@ def _running_lines(pages: list[list[_Line]]) -> set[str]:
     return {key for key, count in counts.items() if count >= least}
 
 
-def _footnote_start(lines: list[_Line], body_size: float) -> int:
-    """Index of the first line of the page's trailing run of small-font lines (len(lines) if none)."""
-    start = len(lines)
-    while start > 0 and lines[start - 1].size < SMALL_FONT * body_size:
-        start -= 1
-    return start if 0 < start < len(lines) else len(lines)
+def _foot_notes(lines: list[_Line], body_size: float) -> tuple[list[_Line], list[_Line]]:
+    """The page's lines but its footnotes, and its footnotes: lines in a small font below
+    every line in the body's font (at the foot of either column, or across the page)."""
+    body_font = [line.y for line in lines if line.size >= SMALL_FONT * body_size]
+    floor = min(body_font) if body_font else -math.inf
+    below = [line for line in lines if line.size < SMALL_FONT * body_size and line.y < floor]
+    return [line for line in lines if line not in below], below
 
 
 def _pitch(lines: list[_Line]) -> float:
