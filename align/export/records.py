@@ -10,7 +10,7 @@ from typing import Any
 
 from align.export.registry import ExportContext, Writer, register
 from align.export.safe import plain
-from align.model import AlignedPair, BuildResult, Flag, Link, Sentence
+from align.model import AlignedPair, BuildResult, EmbeddedDocument, Flag, Link, Sentence
 from align.scoring import format_link
 
 
@@ -32,10 +32,18 @@ def link_records(pair: AlignedPair) -> Iterator[dict[str, Any]]:
             "pair": plain(f"{src.path}|{tgt.path}"),
             "link": number,
             "score": round(float(link.score), 4),
-            src_key: side_record(src.path, src.sentences, link.src),
-            tgt_key: side_record(tgt.path, tgt.sentences, link.tgt),
+            src_key: side_record(src.path, src.sentences, link.src) | _locations(src, link.src),
+            tgt_key: side_record(tgt.path, tgt.sentences, link.tgt) | _locations(tgt, link.tgt),
             "flags": [_flag_record(flag) for flag in link.flags],
         }
+
+
+def _locations(doc: EmbeddedDocument, ids: tuple[int, ...]) -> dict[str, Any]:
+    """Where each sentence starts in a DOCX, ODT, EPUB or PDF original (``page 3, line 12,
+    char 5``); nothing for plain text, whose spans already say it."""
+    if not doc.document.regions:
+        return {}
+    return {"locations": [plain(doc.document.location(doc.sentences[i].start).describe()) for i in ids]}
 
 
 def _keys(src_lang: str, tgt_lang: str) -> tuple[str, str]:
