@@ -507,3 +507,20 @@ def test_damaged_files_are_input_errors(tmp_path: Path, kind: str) -> None:
             read_document(path, "en" if kind == "pdf" else "ru")
         except InputError as error:
             assert "\n" not in str(error) and str(error).startswith(f"{path}: ")
+
+
+def test_review_cites_the_page_and_line_of_a_pdf_and_the_line_of_a_text(tmp_path: Path) -> None:
+    from align.export.lines import LineNumbers
+
+    make_pdf(tmp_path / "en.pdf", [EN], header=False)
+    (tmp_path / "en.txt").write_text(EN.plain_text(), encoding="utf-8")
+    lines = LineNumbers()
+    for name in ("en.pdf", "en.txt"):
+        document = read_document(tmp_path / name, "en")
+        sentences = segment_document(document)
+        doc = EmbeddedDocument(document, tuple(sentences), np.zeros((len(sentences), 4), dtype=np.float32))
+        cited = lines.words(doc, 1, 2)
+        if name == "en.pdf":
+            assert cited.startswith("page 1, line ") and cited.endswith(", char 0")
+        else:
+            assert cited.startswith("line") and "page" not in cited

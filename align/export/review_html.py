@@ -253,6 +253,9 @@ def _side(doc: EmbeddedDocument, ids: tuple[int, ...], pieces: tuple[Piece, ...]
 
 
 def _line_range(lines: LineNumbers, doc: EmbeddedDocument, first: int, last: int) -> str:
+    where = lines.origin(doc, first)
+    if where is not None:
+        return where
     a, b = lines.span(doc, first, last)
     return str(a) if a == b else f"{a}-{b}"
 
