@@ -151,6 +151,8 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
 
     check_output_path(output, inputs)
     ensure_output_dir(output)
+    if db is not None and Path(db).is_file():
+        result = _ignores_applied(result, Path(db))
     writers = outputs_of(result, settings.outputs)
     context = ExportContext(result, run_record(command, settings, inputs, [w.name for w in writers]),
                             settings.src_lang, settings.tgt_lang, settings=settings)
@@ -160,14 +162,29 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
     return written
 
 
+def _ignores_applied(result: BuildResult, db: Path) -> BuildResult:
+    """``result`` without the flags a person ignored in ``db`` (not raised again on a
+    rebuild of the same text: the outputs and the database agree)."""
+    from dataclasses import replace
+
+    from align.store.corrections import ignored_flags, without_ignored
+
+    ignored = ignored_flags(db)
+    return replace(result, pairs=tuple(without_ignored(pair, ignored) for pair in result.pairs))
+
+
 def add_run(db: Path, context: ExportContext) -> None:
     """Add a run (its result, record and settings) to the corpus database ``db`` in place,
-    in one transaction; its document pairs replace their earlier rows."""
+    in one transaction; its document pairs replace their earlier rows, and a person's
+    confirmed links in them are re-applied (`align.realign.reapply_corrections`)."""
     from align.components import word_model_for
+    from align.realign import reapply_corrections
     from align.store import add_to_corpus
 
     words = word_model_for(context.settings) if context.settings is not None else None
     add_to_corpus(Path(db), context.result, context.run, words, context.lines)
+    if context.settings is not None:
+        reapply_corrections(Path(db), context.result, context.settings)
 
 
 def write_edition(output: Path, src: Path | None, tgt: Path | None, settings: Settings, *, title: str | None = None,

@@ -416,6 +416,94 @@ def _around_mark(text: str, width: int = 60) -> str:
     return ("…" if start else "") + text[start:stop] + ("…" if stop < len(text) else "")
 
 
+@app.command()
+def serve(
+    db: Path = typer.Option(Path("output/corpus.sqlite"), "--db", help="The corpus database to correct."),
+    port: int = typer.Option(8765, "--port", help="Port (0: any free one)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface; only loopback unless --allow-remote."),
+    allow_remote: bool = typer.Option(False, "--allow-remote", help="Allow a --host other than loopback "
+                                      "(anyone who reaches it can read the corpus)."),
+    model: Optional[str] = typer.Option(None, "--model", help=MODEL_HELP + " (for realign)"),
+    word_model: Optional[str] = typer.Option(None, "--word-model", help=WORD_MODEL_HELP),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    sets: list[str] = typer.Option([], "--set", help=SET_HELP),
+) -> None:
+    """A local web editor of the corpus: browse pairs, fix links, confirm, accept or ignore
+    flags, undo, realign around confirmed links, concordance, edition preview.
+
+    Example: align serve --db output/corpus.sqlite  (then open http://127.0.0.1:8765/)"""
+    try:
+        from align.serve import App, make_server
+
+        if host not in ("127.0.0.1", "localhost", "::1") and not allow_remote:
+            raise InputError(None, f"--host {host} would serve the corpus beyond this machine: add --allow-remote "
+                                   "if that is meant")
+        settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model)
+        app_ = App(db, settings, host, port)
+        try:
+            server = make_server(app_, host, port)
+        except OSError as err:
+            raise InputError(None, f"cannot listen on {host}:{port} ({err.strerror or err})") from None
+    except InputError as error:
+        _fail(error)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        console.print(f"[bold yellow]warning:[/] serving on {escape(host)}: anyone who can reach this address "
+                      "can read the corpus (writes still need the page's token)", highlight=False)
+    if (db.parent / "run.json").exists():
+        console.print(f"[bold yellow]warning:[/] {escape(str(db))} is in an output folder: `align build -o "
+                      f"{escape(str(db.parent))}` writes a fresh one and the corrections made here are gone; keep "
+                      "the corpus outside it (`align build … --db corpus.sqlite`, then serve that)", highlight=False)
+    shown = host if ":" not in host else f"[{host}]"
+    console.print(f"Serving {escape(str(db))} on http://{shown}:{server.server_address[1]}/ (Ctrl-C stops)",
+                  highlight=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command("export")
+def export_command(
+    db: Path = typer.Option(Path("output/corpus.sqlite"), "--db", help="The corpus database (as corrected)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output folder."),
+    pair_ids: list[int] = typer.Option([], "--pair", help="Only this pair (repeat); default: every pair."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
+    sets: list[str] = typer.Option([], "--set", help=SET_HELP),
+) -> None:
+    """Write TMX, TSV, JSONL and editions of the corrected corpus (ignored flags left out).
+
+    Example: align export --db output/corpus.sqlite -o corrected/"""
+    try:
+        from align.store.exchange import export_corpus
+
+        settings = _settings(cache_dir, config, sets)
+        written = export_corpus(db, output, settings, list(pair_ids) or None)
+    except InputError as error:
+        _fail(error)
+    log.info("Wrote %s to %s/", ", ".join(written), output)
+
+
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., help="A corrected links.jsonl or pairs.tsv."),
+    pair_id: int = typer.Option(..., "--pair", help="The pair's id in the database (`align serve` shows them)."),
+    db: Path = typer.Option(Path("output/corpus.sqlite"), "--db", help="The corpus database."),
+) -> None:
+    """Read a corrected links.jsonl or pairs.tsv of one pair back into the database (every
+    sentence once, in order; changed links count as confirmed; undoable in `align serve`)."""
+    try:
+        from align.store.exchange import import_links
+
+        count = import_links(db, pair_id, file)
+    except InputError as error:
+        _fail(error)
+    log.info("Imported %d links into pair %d of %s", count, pair_id, db)
+
+
 @app.command("config")
 def show_config() -> None:
     """Print the default settings as TOML (edit and pass with --config)."""

@@ -1,7 +1,8 @@
 """On-disk cache of read and segmented documents.
 
 Reading and segmenting a large PDF-extracted file costs seconds; its result depends
-only on the file's path and bytes, the language and the code of the reader and the
+only on the file's path and bytes, the language, the reader the content goes to (text,
+HTML, PDF, DOCX, ODT, EPUB: `align.ingest.formats`) and the code of the readers and the
 splitter, so all of these make the key. A changed file or a changed reader is a miss.
 A damaged entry is rebuilt; a folder that cannot be written costs only time.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from align.cache import CacheFolder, ensure_folder, log
 from align.fileio import write_bytes_atomic
+from align.ingest.formats import reader_name
 from align.model import Document, Sentence
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -39,7 +41,8 @@ def cached_document(path: Path, key: str, cache: CacheFolder,
         content = Path(path).read_bytes()
     except OSError:
         return make()  # the reader reports the problem with the file
-    digest = hashlib.sha256(_code_version() + f"\0{path}\0{key}\0".encode() + content).hexdigest()
+    reader = reader_name(content, Path(path), len(content))
+    digest = hashlib.sha256(_code_version() + f"\0{path}\0{key}\0{reader}\0".encode() + content).hexdigest()
     file = cache.documents / f"{digest}.pickle"
     writable = ensure_folder(cache.documents)
     if file.exists():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -53,9 +53,45 @@ class Paragraph:
         return self.original_offset(clean_start), self.original_offset(clean_end - 1) + 1
 
 
+LocationUnit = Literal["paragraph", "footnote", "endnote", "line"]
+ReaderName = Literal["text", "html", "docx", "odt", "epub", "pdf"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a text starts in a DOCX, ODT, EPUB or PDF original, in units a person can find
+    there again (a plain text's character offsets need none): ``unit`` ``number`` (1-based:
+    the paragraph, in an EPUB within its spine ``item``; the note; the line on ``page``),
+    and ``offset`` characters into it."""
+
+    unit: LocationUnit
+    number: int
+    offset: int = 0
+    page: int = 0  # PDF only
+    item: str = ""  # EPUB only: the spine item's path in the archive
+
+    def describe(self) -> str:
+        """``page 3, line 12, char 5``; ``OEBPS/ch2.xhtml, paragraph 4, char 0``; ``footnote 2, char 0``."""
+        parts = ([f"page {self.page}"] if self.page else []) + ([self.item] if self.item else [])
+        return ", ".join([*parts, f"{self.unit} {self.number}", f"char {self.offset}"])
+
+
+@dataclass(frozen=True)
+class Region:
+    """From ``start`` in ``Document.raw`` (to the next region's start) the text of the
+    original at ``location``, character for character."""
+
+    start: int
+    location: Location
+
+
 @dataclass(frozen=True)
 class Document:
-    """A decoded input file: ``raw`` as read, cleaned paragraphs with offsets into it."""
+    """A decoded input file: ``raw`` as read, cleaned paragraphs with offsets into it.
+
+    A DOCX, ODT, EPUB or PDF has no text to point into: its ``raw`` is the text its reader
+    extracted (one paragraph, or a PDF's line, per line) and ``regions`` map that back to
+    the original's paragraphs, notes, pages and lines. ``reader`` names the reader."""
 
     path: Path
     lang: str
@@ -63,11 +99,21 @@ class Document:
     paragraphs: tuple[Paragraph, ...]
     footnotes: tuple[Paragraph, ...] = ()
     encoding: str = "utf-8"
+    reader: ReaderName = "text"
+    regions: tuple[Region, ...] = ()
 
     @property
     def text(self) -> str:
         """The cleaned running text, one paragraph per line."""
         return "\n".join(p.text for p in self.paragraphs)
+
+    def location(self, offset: int) -> Location | None:
+        """Where the character at ``offset`` of ``raw`` lies in the original (None for plain text)."""
+        if not self.regions:
+            return None
+        i = max(bisect.bisect_right(self.regions, offset, key=lambda r: r.start) - 1, 0)
+        region = self.regions[i]
+        return replace(region.location, offset=region.location.offset + max(offset - region.start, 0))
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,7 @@ def test_foreign_newer_older_and_empty_files_are_one_line_errors(tmp_path, known
     db.execute("PRAGMA user_version = 0")
     db.close()
     for path, message in ((text, "not a corpus database"), (other, "not an align corpus database"),
-                          (newer, "newer than this align"), (older, "older than 1 and cannot be migrated"),
+                          (newer, "newer than this align"), (older, f"older than {schema.SCHEMA_VERSION} and cannot be migrated"),
                           (tmp_path / "missing.sqlite", "no corpus database here")):
         with pytest.raises(InputError, match=message) as error:
             open_corpus(path)

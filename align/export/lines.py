@@ -1,5 +1,7 @@
 """Line numbers (1-based, in the original file) of runs of sentences, shared by the
-writers that cite lines (review, coverage): each document's line breaks are found once."""
+writers that cite lines (review, coverage): each document's line breaks are found once.
+A DOCX, ODT, EPUB or PDF has no lines of its own: a reader is told where the run starts
+in the original (`Document.location`: page and line, paragraph, spine item)."""
 
 from __future__ import annotations
 
@@ -29,11 +31,21 @@ class LineNumbers:
         return "{}-{}".format(*self.span(doc, first, last))
 
     def words(self, doc: EmbeddedDocument, first: int, last: int) -> str:
-        """``line a`` or ``lines a-b``, for a reader; for a bilingual file (`align check`) the
-        segment ids instead (``segment `12` ``, ``segments `12`–`14` ``), which the CAT tool shows."""
+        """``line a`` or ``lines a-b``, for a reader; ``page 3, line 12, char 0`` (where
+        the run starts) for a file that is not plain text; for a bilingual file (`align check`)
+        the segment ids (``segment `12` ``, ``segments `12`–`14` ``), which the CAT tool shows."""
         segments = doc.segments(range(first, last + 1))
         if segments:
             ends = dict.fromkeys((segments[0], segments[-1]))
             return ("segment " if len(ends) == 1 else "segments ") + "–".join(md_path(s) for s in ends)
+        where = self.origin(doc, first)
+        if where is not None:
+            return where
         a, b = self.span(doc, first, last)
         return f"line {a}" if a == b else f"lines {a}-{b}"
+
+    @staticmethod
+    def origin(doc: EmbeddedDocument, first: int) -> str | None:
+        """Where sentence ``first`` starts in a DOCX, ODT, EPUB or PDF original (None for text)."""
+        location = doc.document.location(doc.sentences[first].start)
+        return None if location is None else location.describe()

@@ -39,10 +39,21 @@ def link_records(pair: AlignedPair) -> Iterator[dict[str, Any]]:
 
 
 def _side(doc: EmbeddedDocument, ids: tuple[int, ...]) -> dict[str, Any]:
-    """A side's record; with the segment ids of a bilingual file (`align check`) when it has them."""
-    record = side_record(doc.path, doc.sentences, ids)
+    return side_record(doc.path, doc.sentences, ids) | _locations(doc, ids) | _segments(doc, ids)
+
+
+def _locations(doc: EmbeddedDocument, ids: tuple[int, ...]) -> dict[str, Any]:
+    """Where each sentence starts in a DOCX, ODT, EPUB or PDF original (``page 3, line 12,
+    char 5``); nothing for plain text, whose spans already say it."""
+    if not doc.document.regions:
+        return {}
+    return {"locations": [plain(doc.document.location(doc.sentences[i].start).describe()) for i in ids]}
+
+
+def _segments(doc: EmbeddedDocument, ids: tuple[int, ...]) -> dict[str, Any]:
+    """The segment ids of a bilingual file (`align check`) that the sentences lie in; nothing for other files."""
     segments = doc.segments(ids)
-    return record | {"segments": [plain(s) for s in segments]} if segments else record
+    return {"segments": [plain(s) for s in segments]} if segments else {}
 
 
 def _keys(src_lang: str, tgt_lang: str) -> tuple[str, str]:

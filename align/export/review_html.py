@@ -256,6 +256,9 @@ def _line_range(lines: LineNumbers, doc: EmbeddedDocument, first: int, last: int
     segments = doc.segments(range(first, last + 1))
     if segments:  # a bilingual file (`align check`): the segment ids its CAT tool shows
         return "segment " + "–".join(plain(s) for s in dict.fromkeys((segments[0], segments[-1])))
+    where = lines.origin(doc, first)
+    if where is not None:
+        return where
     a, b = lines.span(doc, first, last)
     return str(a) if a == b else f"{a}-{b}"
 

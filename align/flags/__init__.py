@@ -8,7 +8,7 @@ which language pairs it applies to (``align.flags.registry``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -26,25 +26,31 @@ __all__ = ["DETECTORS", "Detector", "FlagConfig", "PairContext", "Vocabulary", "
 
 def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str], src_lang: str, tgt_lang: str,
                config: FlagConfig, words: WordModel | None, vocabulary: Vocabulary | None, *,
-               detectors: Sequence[Detector] = DETECTORS) -> list[Link]:
+               detectors: Sequence[Detector] = DETECTORS, only: Collection[int] | None = None) -> list[Link]:
     """Attach flags to every link of one aligned document pair. ``words`` (None, or
     ``config.token_alignment`` off: no word alignment) gives the word vectors of linked pairs;
-    ``vocabulary`` tells the name detector which words are common."""
+    ``vocabulary`` tells the name detector which words are common. ``only``: flag just these
+    links (by index; the document's statistics still come from all), the others are
+    returned as given (a realign re-flags only the links it changed)."""
     full = [link.score for link in links if link.src and link.tgt]
     # Too few links for a distribution: only the absolute floors apply.
     mean, std = (float(np.mean(full)), float(np.std(full)) or 1.0) if len(full) >= config.min_links else (0.0, np.inf)
     pairs = [(" ".join(src_texts[i] for i in link.src), " ".join(tgt_texts[j] for j in link.tgt)) for link in links]
     linked = [k for k, link in enumerate(links) if link.src and link.tgt]
     document = document_stats([pairs[k] for k in linked], config.min_links)
+    chosen = set(range(len(links)) if only is None else only)
+    wanted = [k for k in linked if k in chosen]
     vectors: dict[int, tuple[Words, Words]] = {}
-    if words is not None and config.token_alignment and linked:
-        src_words = words.words([pairs[k][0] for k in linked])
-        tgt_words = words.words([pairs[k][1] for k in linked])
-        vectors = {k: (s, t) for k, s, t in zip(linked, src_words, tgt_words)}
+    if words is not None and config.token_alignment and wanted:
+        src_words = words.words([pairs[k][0] for k in wanted])
+        tgt_words = words.words([pairs[k][1] for k in wanted])
+        vectors = {k: (s, t) for k, s, t in zip(wanted, src_words, tgt_words)}
     flagged = []
     for k, link in enumerate(links):
         src, tgt = pairs[k]
-        if not link.tgt:
+        if k not in chosen:
+            flags = list(link.flags)
+        elif not link.tgt:
             flags = whole_flags(src, "omission", config)
         elif not link.src:
             flags = whole_flags(tgt, "addition", config)

@@ -30,7 +30,9 @@ _WORD = re.compile(r"[\u0400-\u04ff]+")
 _VOWEL = re.compile(r"[аеёиоуыэюя]")
 _BAD_SHORT_I = re.compile(r"[бвгджзклмнпрстфхцчшщ]й")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_MAGIC = {b"%PDF-": "a PDF file (extract its text first)", b"PK\x03\x04": "a ZIP/DOCX archive"}
+# Inputs reach the PDF and archive readers first (align.ingest.formats); only text that must
+# be text (a pairs.csv manifest) meets these here.
+_MAGIC = {b"%PDF-": "a PDF file", b"PK\x03\x04": "a ZIP archive"}
 log = logging.getLogger("align.ingest")
 # A file that is valid UTF-8 but for a few stray bytes (a bad copy, an encoded lone
 # surrogate) is UTF-8: at most this many bad sequences (or one per this many bytes in a

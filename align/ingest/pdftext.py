@@ -104,13 +104,17 @@ def split_lines(raw: str) -> list[Line]:
     return lines
 
 
-def clean_pdf_text(raw: str) -> tuple[list[Paragraph], list[Paragraph]]:
-    """Body paragraphs (incl. headings) and footnote paragraphs of ``raw``.
+def clean_pdf_text(raw: str, mode: str | None = None,
+                   by_layout: bool = False) -> tuple[list[Paragraph], list[Paragraph]]:
+    """Body paragraphs (incl. headings) and footnote paragraphs of ``raw``; ``mode`` is
+    detected unless given (the PDF reader lays its text out in ``pdf`` mode). ``by_layout``:
+    the hard breaks already mark every paragraph (the PDF reader saw gaps and indents), so a
+    short line does not end one (in a proportional font characters do not measure a line).
 
     A footnote's text excludes its number; its ``start`` is the offset of the number.
     """
     lines = split_lines(raw)
-    mode = detect_mode(lines)
+    mode = mode or detect_mode(lines)
     hyphens = _Hyphens(raw)
     if mode == "lines":
         groups = [[line] for line in lines if not line.blank]
@@ -126,7 +130,7 @@ def clean_pdf_text(raw: str) -> tuple[list[Paragraph], list[Paragraph]]:
                 current.append(line)
         return _finish(raw, [_segments(g, set(), hyphens) for g in groups]), []
     body, notes, removed = _split_footnotes(lines)
-    paragraphs = _finish(raw, [_segments(g, removed, hyphens) for g in _paragraph_groups(body)])
+    paragraphs = _finish(raw, [_segments(g, removed, hyphens) for g in _paragraph_groups(body, by_layout)])
     footnotes: list[Paragraph] = []
     for number_start, note_lines in notes:
         segments = _segments(note_lines, set(), hyphens)
@@ -243,9 +247,10 @@ def _note_references(page: list[tuple[Line, bool]], numbers: list[str]) -> set[i
     return removed
 
 
-def _paragraph_groups(body: list[tuple[Line, bool]]) -> list[list[Line]]:
-    """Group body lines into paragraphs by the break rules of the module docstring."""
-    width = _wrap_width([line for line, _ in body])
+def _paragraph_groups(body: list[tuple[Line, bool]], by_layout: bool = False) -> list[list[Line]]:
+    """Group body lines into paragraphs by the break rules of the module docstring (with
+    ``by_layout``, no line is short: a width of 0)."""
+    width = 0 if by_layout else _wrap_width([line for line, _ in body])
     groups: list[list[Line]] = []
     for k, (line, hard) in enumerate(body):
         if k == 0 or _breaks(body[k - 1][0], line, hard, width):

@@ -12,10 +12,39 @@ from pathlib import Path
 from align.errors import InputError
 
 APPLICATION_ID = 0x416C6E43  # "AlnC"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# Version n → the function that brings a file from n to n + 1 (none yet: version 1 is the first).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+# A person's corrections (`align.store.corrections`), version 2. Keyed by document paths,
+# sentence ids and text hashes, never by row ids, so a rebuild (which replaces a pair's rows)
+# keeps them: confirmed links, flag decisions (Xbench-style: flag kind + hash of both texts),
+# the edit history with undo, and each edited link's version (optimistic concurrency).
+CORRECTION_TABLES = """
+CREATE TABLE link_versions (
+  link_id INTEGER PRIMARY KEY REFERENCES links(id) ON DELETE CASCADE, version INTEGER NOT NULL);
+CREATE TABLE confirmed_links (
+  src_path TEXT NOT NULL, tgt_path TEXT NOT NULL, src_ids TEXT NOT NULL, tgt_ids TEXT NOT NULL,
+  text_hash TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (src_path, tgt_path, src_ids, tgt_ids));
+CREATE TABLE flag_decisions (
+  kind TEXT NOT NULL, text_hash TEXT NOT NULL, decision TEXT NOT NULL CHECK (decision IN ('accept', 'ignore')),
+  note TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (kind, text_hash));
+CREATE TABLE edits (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, src_path TEXT NOT NULL, tgt_path TEXT NOT NULL, action TEXT NOT NULL,
+  date TEXT NOT NULL, payload TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX edits_pair ON edits(src_path, tgt_path, id);
+"""
+
+
+def _add_corrections(db: sqlite3.Connection) -> None:
+    """Version 1 → 2: the correction tables (statement by statement: ``executescript``
+    would commit the migration's open transaction)."""
+    for statement in CORRECTION_TABLES.split(";"):
+        if statement.strip():
+            db.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
+                       .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
+
+
+# Version n → the function that brings a file from n to n + 1.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_corrections}
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -110,7 +139,7 @@ def _has_tables(db: sqlite3.Connection) -> bool:
 
 
 def _create(db: sqlite3.Connection) -> None:
-    db.executescript(f"BEGIN; {TABLES} PRAGMA application_id = {APPLICATION_ID}; "
+    db.executescript(f"BEGIN; {TABLES} {CORRECTION_TABLES} PRAGMA application_id = {APPLICATION_ID}; "
                      f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
 
 
