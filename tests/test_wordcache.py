@@ -15,7 +15,7 @@ import pytest
 from align.cache import E5_DIRNAME, CacheFolder
 from align.e5_convert import build_e5_model
 from align.errors import InputError
-from align.tokens import WORD_RE, E5Words, Words, pool_words, load_vocabulary
+from align.tokens import WORD_RE, E5Words, Words, load_vocabulary, native_bf16, pool_words
 from align.wordcache import CachedWordModel, load_word_model
 from cachefaults import read_only, tiny_disk
 from conftest import EN_SENTENCES, RU_SENTENCES
@@ -104,8 +104,16 @@ def test_word_cache_in_a_file_is_an_input_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("encoder", ["use-m3", "e5-small", "use-m3+e5-small"])
 def test_auto_gives_e5_small_words_with_the_old_cache_key(tmp_path: Path, encoder: str) -> None:
     model = load_word_model("auto", encoder, CacheFolder(tmp_path))
-    assert model.model_id == f"{E5_DIRNAME}|words|8" == load_word_model("e5-small", "x", CacheFolder(tmp_path)).model_id
+    old_key = f"{E5_DIRNAME}|words|8" + ("|bf16" if native_bf16() else "")
+    assert model.model_id == old_key == load_word_model("e5-small", "x", CacheFolder(tmp_path)).model_id
     assert not (tmp_path / "models").exists()  # the network loads lazily
+
+
+def test_bfloat16_vectors_have_their_own_cache_key(tmp_path: Path) -> None:
+    """bf16 vectors differ from float32 ones (by < 1e-4 cosine): a cache never mixes the two."""
+    assert E5Words(tmp_path, bf16=False).model_id == f"{E5_DIRNAME}|words|8"
+    assert E5Words(tmp_path, bf16=True).model_id == f"{E5_DIRNAME}|words|8|bf16"
+    assert E5Words(tmp_path, layer=12, bf16=True).model_id == f"{E5_DIRNAME}|words|12|bf16"
 
 
 def test_auto_with_another_encoder_uses_its_token_embeddings(tmp_path: Path) -> None:
@@ -116,7 +124,8 @@ def test_auto_with_another_encoder_uses_its_token_embeddings(tmp_path: Path) -> 
     assert load_word_model("auto", str(folder), CacheFolder(tmp_path)).model_id == f"{folder}|words"
     assert load_word_model("encoder", str(folder), CacheFolder(tmp_path)).model_id == f"{folder}|words"
     assert load_word_model(str(folder), "use-m3", CacheFolder(tmp_path)).model_id == f"{folder}|words"
-    assert load_word_model("encoder", "e5-small", CacheFolder(tmp_path)).model_id == f"{E5_DIRNAME}|words|12"
+    bf16 = "|bf16" if native_bf16() else ""
+    assert load_word_model("encoder", "e5-small", CacheFolder(tmp_path)).model_id == f"{E5_DIRNAME}|words|12{bf16}"
 
 
 def test_models_without_token_embeddings_are_input_errors(tmp_path: Path) -> None:
@@ -152,8 +161,11 @@ def test_e5_small_words_are_layer_8_hidden_states_under_the_old_key(shared_cache
             layer8 = bert(**batch).hidden_states[8][0].float().numpy()
         expected = pool_words(text, layer8, offsets)
         assert got.spans == expected.spans
-        np.testing.assert_allclose(got.vectors, expected.vectors, atol=1e-4)
-    old_key = hashlib.sha256(f"{E5_DIRNAME}|words|8\0{TEXTS[0]}".encode()).digest()
+        if native_bf16():  # bfloat16 matmuls: the same directions, not the same digits
+            assert np.all(np.sum(got.vectors * expected.vectors, axis=1) > 0.9999)
+        else:
+            np.testing.assert_allclose(got.vectors, expected.vectors, atol=1e-4)
+    old_key = hashlib.sha256(f"{E5_DIRNAME}|words|8{'|bf16' if native_bf16() else ''}\0{TEXTS[0]}".encode()).digest()
     with sqlite3.connect(cache.embeddings) as db:
         assert db.execute("SELECT COUNT(*) FROM word_vectors WHERE key = ?", (old_key,)).fetchone()[0] == 1
 
