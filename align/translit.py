@@ -117,17 +117,29 @@ def skeleton(latin: str) -> str:
 @lru_cache(maxsize=262144)
 def names_match(ru_word: str, en_word: str) -> bool:
     """Whether an English word renders a Russian name (case endings, transliteration variants)."""
-    stem = ru_stem(ru_word)
+    exonyms, parts, skeletons = _ru_name_forms(ru_word)
     en = en_word.lower()
-    lower = ru_word.lower().replace("ё", "е")
-    for key, renderings in EXONYMS.items():
-        if (lower.startswith(key) and (len(key) >= len(stem) - 4 or key in _COMPOUND_HEADS)
-                and any(_renders(en, r.split()[0]) for r in renderings)):
-            return True
-    if "-" in ru_word:  # «Санкт-Петербурге», «Военно-морского»: any part
-        return any(names_match(part, en_word) for part in ru_word.split("-") if part)
+    if any(_renders(en, rendering) for rendering in exonyms):
+        return True
+    if parts:  # «Санкт-Петербурге», «Военно-морского»: any part
+        return any(names_match(part, en_word) for part in parts)
     en_sk = skeleton(en)
-    return any(_skeletons_match(skeleton(latin), en_sk) for latin in romanisations(stem))
+    return any(_skeletons_match(ru_sk, en_sk) for ru_sk in skeletons)
+
+
+@lru_cache(maxsize=65536)
+def _ru_name_forms(ru_word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """What ``names_match`` compares of one Russian word, worked out once per word (not per
+    English word): the exonyms' first words, the parts of a hyphenated word, and the skeletons
+    of its romanisations."""
+    stem = ru_stem(ru_word)
+    lower = ru_word.lower().replace("ё", "е")
+    exonyms = tuple(r.split()[0] for key, renderings in EXONYMS.items()
+                    if lower.startswith(key) and (len(key) >= len(stem) - 4 or key in _COMPOUND_HEADS)
+                    for r in renderings)
+    if "-" in ru_word:
+        return exonyms, tuple(part for part in ru_word.split("-") if part), ()
+    return exonyms, (), tuple(skeleton(latin) for latin in romanisations(stem))
 
 
 def _renders(en: str, rendering: str) -> bool:
@@ -157,6 +169,7 @@ def _skeletons_match(ru_sk: str, en_sk: str) -> bool:
     return len(ru_c) >= 3 and en_c.startswith(ru_c) and len(en_c) <= len(ru_c) + 1
 
 
+@lru_cache(maxsize=65536)
 def _consonants(s: str) -> str:
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyh]", "", s))
 
@@ -171,11 +184,21 @@ def is_compound_abbreviation(ru_word: str) -> bool:
 def compound_parts_rendered(ru_word: str, en_word: str) -> tuple[bool, bool] | None:
     """For a compound abbreviation, whether ``en_word`` renders its head and its tail
     («Госсуд» = «гос» + «суд»: "State", "Court"); None for other words."""
+    split = _compound_split(ru_word)
+    if split is None:
+        return None
+    renderings, tail = split
+    return any(_renders(en_word.lower(), r) for r in renderings), names_match(tail, en_word)
+
+
+@lru_cache(maxsize=65536)
+def _compound_split(ru_word: str) -> tuple[tuple[str, ...], str] | None:
+    """The renderings of a compound abbreviation's head and its tail, or None for other words."""
     lower = ru_word.lower().replace("ё", "е")
     for head, renderings in _COMPOUND_HEADS.items():
         tail = lower[len(head):]
         if lower.startswith(head) and len(tail) >= 3:
-            return any(_renders(en_word.lower(), r) for r in renderings), names_match(tail, en_word)
+            return renderings, tail
     return None
 
 

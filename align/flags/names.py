@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from align.flags.config import FlagConfig
 from align.flags.context import RU_EN, Detector, PairContext, Vocabulary
@@ -22,9 +23,11 @@ january february march april may june july august september october november dec
 monday tuesday wednesday thursday friday saturday sunday""".split())  # noqa: SIM905
 
 
-def name_candidates(text: str, skip_adjective_heads: bool = False) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def name_candidates(text: str, skip_adjective_heads: bool = False) -> tuple[str, ...]:
     """Capitalised words not at the start of a sentence or quotation (abbreviations included),
-    optionally without capitalised adjectives that head a lower-case phrase."""
+    optionally without capitalised adjectives that head a lower-case phrase (cached: each side
+    is read up to three times, and a document repeats its sentences)."""
     found = []
     for match in WORD_RE.finditer(text):
         word = match.group()
@@ -35,7 +38,7 @@ def name_candidates(text: str, skip_adjective_heads: bool = False) -> list[str]:
         if skip_adjective_heads and _ADJECTIVE_HEAD.match(text, match.start()):
             continue
         found.append(word)
-    return found
+    return tuple(found)
 
 
 def ru_names(text: str) -> list[str]:
