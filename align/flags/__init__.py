@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from align.flags.config import FlagConfig
 from align.flags.context import Detector, PairContext, Vocabulary, WordModel, pair_context
@@ -31,7 +32,8 @@ def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str], sr
     ``config.token_alignment`` off: no word alignment) gives the word vectors of linked pairs;
     ``vocabulary`` tells the name detector which words are common. ``only``: flag just these
     links (by index; the document's statistics still come from all), the others are
-    returned as given (a realign re-flags only the links it changed)."""
+    returned as given (a realign re-flags only the links it changed). The word alignment's
+    matrix products are tiny: one BLAS thread (two took 5x the CPU time on shared cores)."""
     full = [link.score for link in links if link.src and link.tgt]
     # Too few links for a distribution: only the absolute floors apply.
     mean, std = (float(np.mean(full)), float(np.std(full)) or 1.0) if len(full) >= config.min_links else (0.0, np.inf)
@@ -46,21 +48,22 @@ def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str], sr
         tgt_words = words.words([pairs[k][1] for k in wanted])
         vectors = {k: (s, t) for k, s, t in zip(wanted, src_words, tgt_words)}
     flagged = []
-    for k, link in enumerate(links):
-        src, tgt = pairs[k]
-        if k not in chosen:
-            flags = list(link.flags)
-        elif not link.tgt:
-            flags = whole_flags(src, "omission", config)
-        elif not link.src:
-            flags = whole_flags(tgt, "addition", config)
-        else:
-            side_words = vectors.get(k, (None, None))
-            pair = pair_context(src=src, tgt=tgt, src_lang=src_lang, tgt_lang=tgt_lang, score=link.score, mean=mean,
-                                std=std, config=config, src_words=side_words[0], tgt_words=side_words[1],
-                                vocabulary=vocabulary, document=document)
-            flags = flag_pair(pair, detectors=detectors)
-        flagged.append(Link(link.src, link.tgt, link.score, tuple(flags)))
+    with threadpool_limits(1, user_api="blas"):
+        for k, link in enumerate(links):
+            src, tgt = pairs[k]
+            if k not in chosen:
+                flags = list(link.flags)
+            elif not link.tgt:
+                flags = whole_flags(src, "omission", config)
+            elif not link.src:
+                flags = whole_flags(tgt, "addition", config)
+            else:
+                side_words = vectors.get(k, (None, None))
+                pair = pair_context(src=src, tgt=tgt, src_lang=src_lang, tgt_lang=tgt_lang, score=link.score, mean=mean,
+                                    std=std, config=config, src_words=side_words[0], tgt_words=side_words[1],
+                                    vocabulary=vocabulary, document=document)
+                flags = flag_pair(pair, detectors=detectors)
+            flagged.append(Link(link.src, link.tgt, link.score, tuple(flags)))
     return flagged
 
 

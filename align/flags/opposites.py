@@ -81,7 +81,8 @@ def reversals(ru: str, en: str, negated: bool = False) -> list[Reversal]:
     for row in OPPOSITES:
         for ru_this, en_that, ru_other, en_other in ((row.ru_a, row.en_b, row.ru_b, row.en_a),
                                                      (row.ru_b, row.en_a, row.ru_a, row.en_b)):
-            r, e = ru_this.search(ru), en_that.search(en)
-            if r and e and not ru_other.search(ru) and not en_other.search(en):
+            if not (r := ru_this.search(ru)) or not (e := en_that.search(en)):
+                continue
+            if not ru_other.search(ru) and not en_other.search(en):
                 found.append(Reversal(row.label, r, e))
     return found
