@@ -15,7 +15,6 @@ from pathlib import Path
 from align.errors import InputError
 from align.ingest.decode import decode_bytes
 from align.ingest.htmltext import read_html
-from align.ingest.language import check_language
 from align.ingest.pdftext import clean_pdf_text, split_lines
 from align.model import Document, Paragraph
 
@@ -54,7 +53,8 @@ def _read(path: Path, max_bytes: int) -> tuple[str, str]:
 
 
 def read_document(path: Path, lang: str, max_bytes: int = MAX_INPUT_BYTES) -> Document:
-    """Read, decode, check and clean ``path`` into a Document of language ``lang``."""
+    """Read, decode, check and clean ``path`` into a Document of language ``lang`` (whether
+    it is in that language is `align.ingest.language.check_language`'s business)."""
     path = Path(path)
     raw, encoding = _read(path, max_bytes)
     if path.suffix.lower() in HTML_SUFFIXES:
@@ -63,7 +63,6 @@ def read_document(path: Path, lang: str, max_bytes: int = MAX_INPUT_BYTES) -> Do
         paragraphs, footnotes = clean_pdf_text(raw)
     if not paragraphs:
         raise InputError(path, "no text paragraphs found")
-    check_language("\n".join(p.text for p in paragraphs), lang, path)
     return Document(path, lang, raw, tuple(paragraphs), tuple(footnotes), encoding)
 
 
