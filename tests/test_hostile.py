@@ -201,11 +201,15 @@ def test_the_language_check_passes_the_shared_data_sets(caplog):
     _assert_no_misfire(files, caplog)
 
 
-def test_unknown_languages_are_not_checked():
+def test_unknown_languages_and_texts_too_poor_to_judge_are_not_checked(caplog):
     text = " ".join(GERMAN * 3)
     check_language(text, "la", "x.txt")  # Latin: lingua is not asked to tell it apart
     check_language(text, "xx", "x.txt")
     check_language(" ".join(CHINESE), "en-gb", "x.txt")
+    check_language(" ".join(["слово"] * 3000), "ru", "x.txt")  # one word repeated reads as Ukrainian, unsure
+    check_language(" ".join(["word"] * 3000), "en", "x.txt")
+    check_language("Ein ganz normaler deutscher Satz.", "en", "x.txt")  # under 80 letters in lower-case words
+    assert caplog.text == ""
 
 
 # ---------------------------------------------------------------- accepted, and written safely
