@@ -142,6 +142,13 @@ def test_a_document_in_another_language_is_refused(parallel_dirs, tmp_path, fold
     assert not (tmp_path / "out").exists()
 
 
+def test_check_language_must_be_a_boolean(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    result = _run("build", ru, en, "-o", tmp_path / "out", "--set", "check_language=sometimes")
+    _one_line_error(result, "--set", "'check_language' must be bool")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.slow
 def test_the_language_check_can_be_turned_off_and_a_wrong_target_is_refused(parallel_dirs, tmp_path):
     ru, en = parallel_dirs
