@@ -60,9 +60,9 @@ def locate_texts(en_files: list[Path], ru_files: list[Path], settings: Settings,
     components = load_components(settings, progress=progress)
     encoder = components.encoder
     collection = [load_document(Path(p), settings.src_lang, encoder, settings.cache, settings.presegmented,
-                                settings.max_bytes) for p in ru_files]
+                                settings.max_bytes, settings.check_language) for p in ru_files]
     english = [load_document(Path(p), settings.tgt_lang, encoder, settings.cache, settings.presegmented,
-                             settings.max_bytes) for p in en_files]
+                             settings.max_bytes, settings.check_language) for p in en_files]
     pairs, unmatched = locate_all(english, collection, settings.locate, settings.align, encoder.encode,
                                   settings.cache.index)
     return BuildResult(tuple(collection), tuple(english), tuple(flagged(p, settings, components) for p in pairs),

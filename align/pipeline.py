@@ -20,6 +20,7 @@ from align.errors import InputError
 from align.flags import flag_links
 from align.ingest import MAX_INPUT_BYTES, check_readable, read_document, read_lines
 from align.ingest.decode import decode_bytes
+from align.ingest.language import check_language
 from align.locate import locate_all
 from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Sentence
 from align.segment import split_document
@@ -69,9 +70,12 @@ def read_segmented(path: Path, lang: str, cache: CacheFolder, presegmented: bool
 
 
 def load_document(path: Path, lang: str, encoder: Encoder, cache: CacheFolder, presegmented: bool = False,
-                  max_bytes: int = MAX_INPUT_BYTES) -> EmbeddedDocument:
-    """Read, segment (`read_segmented`) and embed one file."""
+                  max_bytes: int = MAX_INPUT_BYTES, check_lang: bool = True) -> EmbeddedDocument:
+    """Read, segment (`read_segmented`), check the language of (unless ``check_lang`` is
+    off; not cached: its warnings show on every run) and embed one file."""
     document, sentences = read_segmented(path, lang, cache, presegmented, max_bytes)
+    if check_lang:
+        check_language(document.text, lang, path)
     return EmbeddedDocument(document, tuple(sentences), encoder.encode([s.text for s in sentences]))
 
 
@@ -94,8 +98,10 @@ def align_pair(src: Path, tgt: Path, settings: Settings, components: Components,
                with_flags: bool = True) -> AlignedPair:
     """Align two files that translate each other; links carry flags unless ``with_flags`` is off."""
     encoder = components.encoder
-    src_doc = load_document(src, settings.src_lang, encoder, settings.cache, settings.presegmented, settings.max_bytes)
-    tgt_doc = load_document(tgt, settings.tgt_lang, encoder, settings.cache, settings.presegmented, settings.max_bytes)
+    src_doc = load_document(src, settings.src_lang, encoder, settings.cache, settings.presegmented, settings.max_bytes,
+                            settings.check_language)
+    tgt_doc = load_document(tgt, settings.tgt_lang, encoder, settings.cache, settings.presegmented, settings.max_bytes,
+                            settings.check_language)
     pair = AlignedPair(src_doc, tgt_doc, align_documents(src_doc, tgt_doc, settings.align, encoder.encode),
                        "parallel")
     return flagged(pair, settings, components) if with_flags else pair
@@ -183,5 +189,5 @@ def build(src_dir: Path, tgt_dir: Path, settings: Settings, components: Componen
 def _load_all(files: list[Path], lang: str, label: str, settings: Settings, components: Components,
               progress: Progress | None) -> dict[Path, EmbeddedDocument]:
     tracked: Iterable[Path] = progress(files, label) if progress else files
-    return {p: load_document(p, lang, components.encoder, settings.cache, settings.presegmented, settings.max_bytes)
-            for p in tracked}
+    return {p: load_document(p, lang, components.encoder, settings.cache, settings.presegmented, settings.max_bytes,
+                             settings.check_language) for p in tracked}

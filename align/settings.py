@@ -66,6 +66,7 @@ class Settings:
     presegmented: bool = False
     outputs: tuple[str, ...] = ()  # output file names to write (`align outputs`); empty: every one the run has
     max_input_mb: float = 100.0  # larger input files are refused (a clear error, not hours of reading)
+    check_language: bool = True  # refuse a document in another language than its side's, warn on a mixed one
     align: AlignConfig = AlignConfig()
     locate: LocateConfig = LocateConfig()
     flags: FlagConfig = FlagConfig()

@@ -91,8 +91,8 @@ def test_signature_records_every_setting_that_changes_the_output():
 
 def test_record_holds_every_field():
     record = Settings().record()
-    assert set(record) == {"encoder", "word_model", "src_lang", "tgt_lang", "presegmented", "outputs", "max_input_mb", "align",
-                           "locate", "flags", "export", "cache"}
+    assert set(record) == {"encoder", "word_model", "src_lang", "tgt_lang", "presegmented", "outputs", "max_input_mb",
+                           "check_language", "align", "locate", "flags", "export", "cache"}
     assert record["align"]["skip_penalty"] == AlignConfig().skip_penalty
     assert all(key.split(".")[0] in record for key in known_keys() if key != "cache_dir")
 
