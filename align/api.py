@@ -14,11 +14,12 @@ from align.cache import resolve_cache
 from align.components import load_components
 from align.export.registry import ExportContext
 from align.flags import FlagConfig
-from align.locate import LocateConfig, locate_all
+from align.locate import LocateConfig
 from align.model import AlignedPair, BuildResult
 from align.errors import InputError
 from align.fileio import check_output_path
-from align.pipeline import Progress, flagged, list_input_files, load_document, manifest_path
+from align.pipeline import Progress, list_input_files, manifest_path
+from align.pipeline import locate as locate_in
 from align.pipeline import align_pair as align_pair_files
 from align.pipeline import build as run_build
 from align.settings import Settings, make_settings
@@ -57,15 +58,7 @@ def locate_texts(en_files: list[Path], ru_files: list[Path], settings: Settings,
     """Locate every English text in the Russian collection, align and flag (the CLI's
     ``locate``); ``progress`` shows a bar on long embedding runs."""
     components = load_components(settings, progress=progress)
-    encoder = components.encoder
-    collection = [load_document(Path(p), settings.src_lang, encoder, settings.cache, settings.presegmented,
-                                settings.max_bytes) for p in ru_files]
-    english = [load_document(Path(p), settings.tgt_lang, encoder, settings.cache, settings.presegmented,
-                             settings.max_bytes) for p in en_files]
-    pairs, unmatched = locate_all(english, collection, settings.locate, settings.align, encoder.encode,
-                                  settings.cache.index)
-    return BuildResult(tuple(collection), tuple(english), tuple(flagged(p, settings, components) for p in pairs),
-                       unmatched)
+    return locate_in(list(map(Path, en_files)), list(map(Path, ru_files)), settings, components)
 
 
 def align_pair(src: str | Path, tgt: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
