@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import logging
 import pickle
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,6 +69,18 @@ class ModelActor:
         return {"index": batch["index"], "result": out}
 
 
+def _quiet(ray: Any) -> None:
+    """No Ray Data progress lines or notices on the driver's stderr: the CLI reports."""
+    import ray.data
+
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    for name in ("ray", "ray.data"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="ray")
+
+
 class RayEngine(Engine):
     """Tasks on a Ray cluster: ``address`` ("auto", "ray://…") or, when empty, a Ray
     instance of this process with ``workers`` CPUs."""
@@ -81,12 +95,13 @@ class RayEngine(Engine):
             raise InputError(None, INSTALL_HINT) from None
         self.ray = ray
         self.workers = workers
+        _quiet(ray)
         self._started = not ray.is_initialized()
         if self._started:
             options: dict[str, Any] = {"address": address} if address else {
                 "num_cpus": workers, "object_store_memory": OBJECT_STORE_BYTES}
             try:
-                ray.init(include_dashboard=False, log_to_driver=False, logging_level="warning", **options)
+                ray.init(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING, **options)
             except ConnectionError as error:
                 raise InputError(None, f"cannot reach the Ray cluster {address or '(local)'}: {error}") from None
         self._remote = ray.remote(max_retries=RETRIES, retry_exceptions=False, num_cpus=1)(_call)
@@ -116,9 +131,10 @@ class RayEngine(Engine):
         rows = [{"index": i, "job": pickle.dumps((task, item), protocol=pickle.HIGHEST_PROTOCOL)}
                 for i, item in enumerate(items)]
         dataset = ray.data.from_items(rows, override_num_blocks=len(rows))
-        computed = dataset.map_batches(
-            ModelActor, fn_constructor_args=(self.state.settings,), batch_size=1, concurrency=self.workers,
-            num_cpus=1, max_restarts=RETRIES, max_task_retries=RETRIES)
+        pool = ray.data.ActorPoolStrategy(min_size=1, max_size=min(self.workers, len(rows)))
+        # Ray Data restarts a lost actor and runs its batch again by default.
+        computed = dataset.map_batches(ModelActor, fn_constructor_args=(self.state.settings,), batch_size=1,
+                                       compute=pool, num_cpus=1)
         results: list[Any] = [None] * len(items)
         for row in computed.iter_rows():
             result, cache_rows = pickle.loads(row["result"])
