@@ -230,26 +230,70 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def ray_cluster():
-    """`ray start --head` plus one more node, one CPU each and a small object store; stopped
-    (both nodes) at the end."""
+    """`ray start --head` plus one more node, one CPU each and a small object store, each
+    `--block`ed in a process group of its own; at the end both groups are ended (only the
+    processes this fixture started, never every Ray process of the machine)."""
     pytest.importorskip("ray", reason="ray is not installed (pip install 'align[cluster]')")
     ray_bin = Path(PYTHON).parent / "ray"
     temp = Path(os.path.realpath("/tmp")) / f"ray-align-{os.getpid()}"
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_AUTH_MODE": "disabled"}
-    common = ["--num-cpus", "1", "--object-store-memory", "200000000", "--disable-usage-stats"]
-    head = [str(ray_bin), "start", "--head", "--port", str(port), "--node-ip-address", "127.0.0.1",
-            "--include-dashboard", "false", "--temp-dir", str(temp), "--min-worker-port", "20000",
-            "--max-worker-port", "20999", *common]
-    node = [str(ray_bin), "start", "--address", f"127.0.0.1:{port}", "--node-ip-address", "127.0.0.1",
-            "--min-worker-port", "21000", "--max-worker-port", "21999", *common]
+    common = ["--block", "--num-cpus", "1", "--object-store-memory", "200000000", "--disable-usage-stats",
+              "--node-ip-address", "127.0.0.1"]
+    head = [str(ray_bin), "start", "--head", "--port", str(port), "--include-dashboard", "false",
+            "--temp-dir", str(temp), "--min-worker-port", "20000", "--max-worker-port", "20999", *common]
+    node = [str(ray_bin), "start", "--address", f"127.0.0.1:{port}", "--min-worker-port", "21000",
+            "--max-worker-port", "21999", *common]
+    started: list[subprocess.Popen] = []
     try:
-        subprocess.run(head, env=env, check=True, capture_output=True, timeout=180)
-        subprocess.run(node, env=env, check=True, capture_output=True, timeout=180)
+        for command in (head, node):
+            started.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                            start_new_session=True))
+            _wait_for_nodes(ray_bin, f"127.0.0.1:{port}", len(started), env)
         yield f"127.0.0.1:{port}", env
     finally:
-        subprocess.run([str(ray_bin), "stop", "--force"], env=env, capture_output=True, timeout=180)
+        for process in reversed(started):
+            _end_group(process)
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def _wait_for_nodes(ray_bin: Path, address: str, count: int, env: dict, timeout: float = 180) -> None:
+    """Until `ray status` (read from the head's GCS, no dashboard needed) lists ``count`` live nodes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = subprocess.run([str(ray_bin), "status", "--address", address], env=env, capture_output=True,
+                                text=True, timeout=60)
+        active = status.stdout.split("Active:", 1)[-1].split("Pending:", 1)[0] if status.returncode == 0 else ""
+        if active.count("node_") >= count:
+            return
+        time.sleep(1)
+    raise RuntimeError(f"the Ray cluster at {address} did not come up with {count} nodes")
+
+
+def _end_group(process: subprocess.Popen) -> None:
+    """End a `ray start --block` and every process it started (its own process group)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=30)
+            time.sleep(1)
+        except subprocess.TimeoutExpired:
+            continue
+        if not _group_alive(process.pid):
+            return
+
+
+def _group_alive(pgid: int) -> bool:
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 @pytest.mark.slow
