@@ -81,12 +81,15 @@ def build(src_dir: str | Path, tgt_dir: str | Path, *, output: str | Path | None
           word_model: str | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
           presegmented: bool | None = None, cache_dir: str | Path | None = None, config: str | Path | None = None,
           align: AlignConfig | Section = None, locate: LocateConfig | Section = None,
-          flags: FlagConfig | Section = None, settings: Settings | None = None) -> BuildResult:
+          flags: FlagConfig | Section = None, settings: Settings | None = None, workers: int | None = None,
+          engine: str | None = None, address: str | None = None) -> BuildResult:
     """Align every document of two folders (pairs.csv, equal stems, else located passages);
-    with ``output``, write every output there as ``align build`` does."""
+    with ``output``, write every output there as ``align build`` does. ``workers``,
+    ``engine`` ("local" or "ray") and ``address`` say where the work runs (`align.engine`)."""
     chosen = settings_from(settings=settings, config=_path(config), cache_dir=_path(cache_dir), align=align,
                            locate=locate, flags=flags, encoder=model, word_model=word_model, src_lang=src_lang,
-                           tgt_lang=tgt_lang, presegmented=presegmented)
+                           tgt_lang=tgt_lang, presegmented=presegmented, workers=workers, engine=engine,
+                           address=address)
     inputs = build_inputs(Path(src_dir), Path(tgt_dir), _path(config))
     if output is not None:
         check_output_path(Path(output), [Path(src_dir), Path(tgt_dir), *inputs])

@@ -168,7 +168,8 @@ def build(src_dir: Path, tgt_dir: Path, settings: Settings, components: Componen
         src_docs, tgt_docs = dict(zip(src_files, src_list)), dict(zip(tgt_files, tgt_list))
         named = pair_by_name(src_files, tgt_files, manifest)
         sides = [(src_docs[s], tgt_docs[t]) for s, t in named]
-        pairs = [AlignedPair(src, tgt, links, "parallel") for (src, tgt), links in zip(sides, engine.map(align_task, sides))]
+        aligned = engine.map(align_task, sides)
+        pairs = [AlignedPair(src, tgt, links, "parallel") for (src, tgt), links in zip(sides, aligned)]
         paired_targets = {t for _, t in named}
         targets = [tgt_docs[p] for p in tgt_files if p not in paired_targets]
         located, unmatched = locate_on(engine, targets, src_list)

@@ -132,6 +132,30 @@ def encoder_rates(cache: Path, sentences: list[str]) -> dict[str, float]:
             "e5_word_vectors_sentences_per_s": len(sentences[:256]) / (time.perf_counter() - started)}
 
 
+WORKER_PROBE = """
+import resource, sys
+from pathlib import Path
+from align.engine.tasks import worker_state
+from align.components import load_components
+from align.settings import Settings
+from align.cache import CacheFolder
+settings = Settings(cache=CacheFolder(Path(sys.argv[1])))
+state = worker_state(settings, load_components(settings, progress=False))
+texts = [line for line in sys.stdin.read().splitlines() if line][:256]
+state.parts[0].encoder.encode(texts)
+state.words.model.words(texts)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def worker_memory(cache: Path, sentences: list[str]) -> float:
+    """Peak resident MB of one worker process with its models loaded and used (USE-m3 and
+    the e5-small word model on 256 sentences)."""
+    done = subprocess.run([sys.executable, "-c", WORKER_PROBE, str(cache)], input="\n".join(sentences),
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def fresh_cache(folder: Path, models: Path) -> Path:
     """An empty cache folder that shares the converted e5 model (no embeddings, no documents)."""
     folder.mkdir(parents=True)
@@ -143,6 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the results here too")
     parser.add_argument("--engines", default="local,pool,ray", help="comma-separated: local, pool, ray")
+    parser.add_argument("--parts", default="engines,small", help="comma-separated: engines, small")
     args = parser.parse_args()
     if not DATA.exists():
         raise SystemExit(f"{DATA} is missing: the benchmark needs the shared development data")
@@ -152,36 +177,52 @@ def main() -> None:
     from align.e5_convert import build_e5_model
 
     models = build_e5_model(resolve_cache(None, os.environ).e5_model).parent
+    report: dict = {"cpus": os.cpu_count()}
     try:
         pairs = mixed_pairs()
-        corpora = {n: write_corpus(work / f"pairs-{n}", pairs[:n]) for n in SIZES}
-        cache = fresh_cache(work / "cache", models)
-        warm_up = run_build(*corpora[200], work / "warm-up", cache, [])
-        sentences = [line for _, ru_text, _ in pairs for line in ru_text.split("\n\n") if line]
-        rates = encoder_rates(cache, sentences)
-        results: dict[str, dict[int, float]] = {engine: {} for engine in engines}
-        for engine in engines:
-            for n in SIZES:
-                results[engine][n] = run_build(*corpora[n], work / f"out-{engine}-{n}", cache,
-                                               ENGINE_OPTIONS[engine])
-        small = write_corpus(work / "one-sentence", [(f"p{i:03d}", ru_text.split("\n\n")[0].split(". ")[0],
-                                                      en_text.split("\n\n")[0].split(". ")[0])
-                                                     for i, (_, ru_text, en_text) in enumerate(wmt_pairs()[:200])])
-        small_cache = fresh_cache(work / "small-cache", models)
-        small_cold = run_build(*small, work / "small-cold", small_cache, [])
-        small_warm = run_build(*small, work / "small-warm", small_cache, [])
-        one = write_corpus(work / "one-pair", [("p000", "Один.", "One.")])
-        single = run_build(*one, work / "one-out", small_cache, [])
+        if "engines" in args.parts:
+            report.update(engine_comparison(work, models, pairs, engines))
+        if "small" in args.parts:
+            report["one_sentence_pairs"] = small_pairs(work, models)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = summarise(results, warm_up, rates, small_cold, small_warm, single)
     print_table(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
-def summarise(results: dict[str, dict[int, float]], warm_up: float, rates: dict[str, float], small_cold: float,
-              small_warm: float, single: float) -> dict:
+def engine_comparison(work: Path, models: Path, pairs: list[tuple[str, str, str]], engines: list[str]) -> dict:
+    """Warm-up on a fresh cache, the encoders' rates, then every engine at every size (warm)."""
+    corpora = {n: write_corpus(work / f"pairs-{n}", pairs[:n]) for n in SIZES}
+    cache = fresh_cache(work / "cache", models)
+    warm_up = run_build(*corpora[200], work / "warm-up", cache, [])
+    sentences = [line for _, ru_text, _ in pairs for line in ru_text.split("\n\n") if line]
+    rates = encoder_rates(cache, sentences)
+    rates["worker_peak_rss_mb"] = worker_memory(cache, sentences)
+    results: dict[str, dict[int, float]] = {engine: {} for engine in engines}
+    for engine in engines:
+        for n in SIZES:
+            results[engine][n] = run_build(*corpora[n], work / f"out-{engine}-{n}", cache, ENGINE_OPTIONS[engine])
+    return summarise(results, warm_up, rates)
+
+
+def small_pairs(work: Path, models: Path, count: int = 200) -> dict:
+    """``count`` one-sentence file pairs (the first WMT21 segments, Russian and reference A):
+    cold, then warm; and one such pair, warm, for the fixed cost of a build process."""
+    with open(DATA / "wmt21_ru-en" / "newstest2021.ru-en.tsv", encoding="utf-8") as handle:
+        rows = [(r["src_ru"], r["ref_en_A"]) for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    small = write_corpus(work / "one-sentence", [(f"p{i:03d}", ru, en) for i, (ru, en) in enumerate(rows[:count])])
+    cache = fresh_cache(work / "small-cache", models)
+    cold = run_build(*small, work / "small-cold", cache, [])
+    warm = run_build(*small, work / "small-warm", cache, [])
+    one = write_corpus(work / "one-pair", [("p000", *rows[0])])
+    run_build(*one, work / "one-first", cache, [])  # reads the file into the document cache
+    single = run_build(*one, work / "one-out", cache, [])
+    return {"pairs": count, "cold_s": round(cold, 1), "warm_s": round(warm, 1), "one_pair_s": round(single, 2),
+            "warm_ms_per_pair": round(1000 * (warm - single) / (count - 1), 1)}
+
+
+def summarise(results: dict[str, dict[int, float]], warm_up: float, rates: dict[str, float]) -> dict:
     rows = []
     for engine, times in results.items():
         slope = (times[200] - times[50]) / 150  # seconds per extra pair
@@ -191,24 +232,27 @@ def summarise(results: dict[str, dict[int, float]], warm_up: float, rates: dict[
         if "local" in results and engine != "local":
             row["overhead_ms_per_pair_200"] = round(1000 * (times[200] - results["local"][200]) / 200, 1)
         rows.append(row)
-    return {"engines": rows, "warm_up_200_pairs_cold_s": round(warm_up, 1), "rates": {k: round(v, 1) for k, v in rates.items()},
-            "one_sentence_pairs": {"pairs": 200, "cold_s": round(small_cold, 1), "warm_s": round(small_warm, 1),
-                                   "one_pair_s": round(single, 2),
-                                   "warm_ms_per_pair": round(1000 * (small_warm - single) / 199, 1)},
-            "cpus": os.cpu_count()}
+    return {"engines": rows, "warm_up_200_pairs_cold_s": round(warm_up, 1),
+            "rates": {k: round(v, 1) for k, v in rates.items()}}
 
 
 def print_table(report: dict) -> None:
+    if "engines" in report:
+        print_engines(report)
+    small = report.get("one_sentence_pairs")
+    if small:
+        print(f"200 one-sentence pairs: cold {small['cold_s']} s, warm {small['warm_s']} s; "
+              f"one pair {small['one_pair_s']} s; warm per pair {small['warm_ms_per_pair']} ms")
+
+
+def print_engines(report: dict) -> None:
     print(f"{'engine':8} {'50 pairs':>10} {'100 pairs':>10} {'200 pairs':>10} {'pairs/s@200':>12} "
           f"{'s/extra pair':>13} {'fixed s':>8} {'overhead ms/pair':>17}")
     for row in report["engines"]:
         print(f"{row['engine']:8} {row['total_s_50']:>10} {row['total_s_100']:>10} {row['total_s_200']:>10} "
               f"{row['pairs_per_s_200']:>12} {row['s_per_extra_pair']:>13} {row['fixed_s']:>8} "
               f"{row.get('overhead_ms_per_pair_200', '–'):>17}")
-    small = report["one_sentence_pairs"]
     print(f"warm-up (200 pairs, cold cache): {report['warm_up_200_pairs_cold_s']} s; rates: {report['rates']}")
-    print(f"200 one-sentence pairs: cold {small['cold_s']} s, warm {small['warm_s']} s; one pair {small['one_pair_s']} s; "
-          f"warm per pair {small['warm_ms_per_pair']} ms")
 
 
 if __name__ == "__main__":
