@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
@@ -20,6 +18,7 @@ from align.doccache import cached_document
 from align.embed import Encoder
 from align.errors import InputError
 from align.engine import Engine, open_engine
+from align.engine.base import Progress
 from align.engine.local import LocalEngine
 from align.engine.plan import embed_documents, word_rows
 from align.engine.tasks import align_task, flag_task, locate_task, read_task, worker_state
@@ -30,8 +29,6 @@ from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Li
 from align.segment import split_document
 from align.settings import Settings
 
-T = TypeVar("T")
-Progress = Callable[[list[T], str], Iterator[T]]  # (items, label) -> the items, reported as they pass
 
 
 def list_input_files(folder: Path) -> list[Path]:

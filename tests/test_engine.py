@@ -62,6 +62,28 @@ def test_ray_engine_without_ray_is_one_clear_error(monkeypatch, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_address_without_the_ray_engine_is_an_error(tmp_path):
+    from align.engine import open_engine
+
+    settings = Settings(cache=CacheFolder(tmp_path / "cache"), address="auto")
+    with pytest.raises(InputError, match="give --engine ray too"):
+        open_engine(settings, load_components(settings, progress=False))
+
+
+@pytest.mark.slow
+def test_a_bad_file_read_by_a_worker_is_the_usual_one_line_error(tmp_path):
+    ru, en = tmp_path / "ru", tmp_path / "en"
+    ru.mkdir(), en.mkdir()
+    (ru / "a.txt").write_bytes(b"")
+    (en / "a.txt").write_text(EN_SENTENCES[0], encoding="utf-8")
+    done = subprocess.run([*ALIGN, "build", str(ru), str(en), "-o", str(tmp_path / "out"), "--workers", "2",
+                           "--cache-dir", str(tmp_path / "cache")], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith(f"error: {ru / 'a.txt'}: ") and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 # --- tasks for the engines' own tests (module level: spawned workers import them) ----------
 
 def double_task(state, shared, item):

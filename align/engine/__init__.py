@@ -10,6 +10,7 @@ from align.components import Components
 from align.engine.base import Engine, Progress
 from align.engine.local import LocalEngine
 from align.engine.tasks import worker_state
+from align.errors import InputError
 from align.settings import Settings
 
 ENGINES = ("local", "ray")
@@ -20,6 +21,8 @@ __all__ = ["ENGINES", "Engine", "open_engine"]
 def open_engine(settings: Settings, components: Components, progress: Progress | None = None) -> Engine:
     """The engine ``settings`` ask for (``engine``, ``workers``, ``address``), its driver
     state over ``components`` (no model is loaded twice in the driver)."""
+    if settings.address and settings.engine != "ray":
+        raise InputError(None, "--address names a Ray cluster: give --engine ray too")
     state = worker_state(settings, components)
     if settings.engine == "ray":
         from align.engine.ray_engine import RayEngine

@@ -13,7 +13,7 @@ from align.engine.tasks import Rows, Task, WorkerState
 from align.wordcache import WORD_SCHEMA
 
 log = logging.getLogger("align.engine")
-Progress = Callable[[list, str], Iterator]  # (items, label) -> the items, reported as they pass
+Progress = Callable[[list, str], Iterator]  # (items, label) -> the items, reported as they pass (the CLI's bars)
 SCHEMAS = {"embeddings": EMBEDDING_SCHEMA, "word_vectors": WORD_SCHEMA}
 RETRIES = 3  # times the tasks of a lost worker are run again before the run fails
 
