@@ -84,6 +84,27 @@ def test_a_bad_file_read_by_a_worker_is_the_usual_one_line_error(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_ann_search_travels_as_its_index(tmp_path):
+    """The locate search is built once by the driver and sent to the workers: a faiss index
+    pickles as its serialised bytes and answers the same queries after the trip."""
+    import pickle
+
+    import numpy as np
+
+    import align.engine.tasks  # noqa: F401  (registers the reducer)
+    from align.locate import LocateConfig
+    from align.locate.search import AnnSearch, make_search
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(600, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    search = make_search(vectors, LocateConfig(ann_threshold=100, ann_probe=4), tmp_path / "index")
+    travelled = pickle.loads(pickle.dumps(search))
+    assert isinstance(travelled, AnnSearch) and travelled.index.nprobe == 4
+    for before, after in zip(search.search(vectors[:20], 5), travelled.search(vectors[:20], 5)):
+        assert np.array_equal(before, after)
+
+
 # --- tasks for the engines' own tests (module level: spawned workers import them) ----------
 
 def double_task(state, shared, item):
