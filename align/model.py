@@ -209,6 +209,7 @@ class RelationEvidence:
     length_ratio: float  # English characters / Russian characters of the linked sentences
     ru_linked: float  # Russian sentences of the passage in a link with both sides
     quoted: float | None  # English content words inside quotations with a counterpart (None: no quotation)
+    rendered: float | None  # links whose Russian and English words both have counterparts (a close rendering)
 
 
 @dataclass(frozen=True)

@@ -47,26 +47,37 @@ def relation_evidence(src: EmbeddedDocument, tgt: EmbeddedDocument, passage: Pas
         order=_order(src.vectors[passage.ru_start:passage.ru_end], tgt.vectors[passage.en_start:passage.en_end]),
         shared=shared, length_ratio=len(en_text) / max(len(ru_text), 1),
         ru_linked=len(linked) / max(passage.ru_end - passage.ru_start, 1),
-        quoted=_quoted([(en, ru) for ru, en in words], tgt.lang, config.relation_word_cosine) if words else None)
+        quoted=_quoted([(en, ru) for ru, en in words], tgt.lang, config.relation_word_cosine) if words else None,
+        rendered=float(np.mean([min(_covered([(ru, en)], src.lang, config.relation_word_cosine),
+                                    _covered([(en, ru)], tgt.lang, config.relation_word_cosine))
+                                >= config.retelling_words for ru, en in words])) if words else None)
 
 
 def relation_of(evidence: RelationEvidence, config: LocateConfig) -> Relation:
-    """The label. A passage whose English quotes (``quoted``) claims to render its source:
-    partial (a quotation inside narrative), unless next to no words match. Otherwise a
-    retelling when too few Russian content words have a counterpart (without a word model:
-    when the links' median cosine is low), or when the order is broken and the cosines
-    are not a rendering's. Partial when much of the Russian passage is left out
-    (abridged), when the English holds much the Russian does not (a paraphrase inside the
-    author's frame), or when the lengths disagree; else translation."""
-    words = evidence.ru_words is not None and evidence.en_words is not None
-    if evidence.quoted is not None and evidence.quoted >= config.quote_words:
-        return "partial"
-    if (evidence.ru_words < config.retelling_words and evidence.cosine < config.translation_cosine if words
-            else evidence.cosine < config.retelling_cosine):
-        return "retelling"
-    if evidence.order < config.retelling_order and evidence.cosine < config.translation_cosine:
-        return "retelling"
-    framed = words and evidence.ru_words - evidence.en_words >= config.partial_word_gap
+    """The label. Without a word model the sentence vectors decide: a retelling when the
+    links' median cosine is low or the order is broken. With one, the words. When neither
+    side's content words are mostly accounted for (``retelling_words``), the passage is
+    still rendered in part if what the English quotes is the Russian (``quoted``), if
+    some of its links are close renderings (``rendered``) or if its sentences are as
+    close as a rendering's (``translation_cosine``): partial; else a retelling. When one
+    side is covered but not both on average (a paraphrase inside the author's frame) it
+    is partial; so is a covered passage when much of the Russian is left out (abridged),
+    when the English holds much the Russian does not, or when the lengths disagree; else
+    translation."""
+    if evidence.ru_words is None or evidence.en_words is None or evidence.rendered is None:
+        if evidence.cosine < config.retelling_cosine or (evidence.order < config.retelling_order
+                                                         and evidence.cosine < config.translation_cosine):
+            return "retelling"
+        framed = False
+    else:
+        if max(evidence.ru_words, evidence.en_words) < config.retelling_words or (
+                evidence.order < config.retelling_order):
+            quoted = evidence.quoted is not None and evidence.quoted >= config.quote_words
+            if quoted or evidence.rendered >= config.rendered_links or evidence.cosine >= config.translation_cosine:
+                return "partial"
+            return "retelling"
+        framed = (evidence.ru_words + evidence.en_words) / 2 < config.retelling_words or (
+            evidence.ru_words - evidence.en_words >= config.partial_word_gap)
     abridged = evidence.ru_linked < config.partial_linked
     lengths = not config.partial_length_ratio <= evidence.length_ratio <= 1 / config.partial_length_ratio
     return "partial" if framed or abridged or lengths else "translation"
@@ -110,14 +121,21 @@ def _covered(pairs: list[tuple[Words, Words]], lang: str, min_cosine: float,
 
 
 def _quoted(pairs: list[tuple[Words, Words]], lang: str, min_cosine: float) -> float | None:
-    """`_covered` over the English words inside quotations (`evidence.quotations`): whether
-    what the author quotes is the Russian text. None when the English quotes nothing."""
-    ranges = []
-    for side, _ in pairs:
-        found = [(at, at + len(quote)) for quote in quotations(side.text) if (at := side.text.find(quote)) >= 0]
-        ranges.append(found)
-    if not any(ranges):
+    """`_covered` over the English words inside quotations (`evidence.quotations`, found in
+    the passage's English as one text, so a quotation opened in one link and closed, or
+    left open, in a later one counts in each): whether what the author quotes is the
+    Russian text. None when the English quotes nothing."""
+    starts = np.cumsum([0] + [len(side.text) + 1 for side, _ in pairs])
+    joined = " ".join(side.text for side, _ in pairs)
+    quoted, at = [], 0
+    for quote in quotations(joined, max_share=1.0):
+        at = joined.find(quote, at)
+        quoted.append((at, at + len(quote)))
+        at += len(quote)
+    if not quoted:
         return None
+    ranges = [[(max(a - start, 0), b - start) for a, b in quoted if a < start + len(side.text) and b > start]
+              for (side, _), start in zip(pairs, starts)]
     return _covered(pairs, lang, min_cosine, ranges)
 
 
