@@ -1,5 +1,7 @@
 """Locating renderings: runs of English sentences found among unrelated Russian text."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -359,3 +361,19 @@ def test_the_rendered_original_wins_over_its_retelling_and_every_copy_is_reporte
                    [original_vectors, retelling_vectors, copy_vectors], en_texts, en_vectors)
     found = {(pair.src.path.name, p.ru_start, p.relation) for pair in _locate(ru, en) for p in pair.passages}
     assert found == {("ru0.txt", 100, "translation"), ("ru2.txt", 200, "translation")}
+
+
+def test_a_quotation_inside_narrative_is_partial_and_the_vectors_decide_without_words():
+    from align.locate.relation import relation_of
+    from align.model import RelationEvidence
+
+    # The author's frame leaves most words of both sides unmatched, but what is quoted is the Russian.
+    framed = RelationEvidence(links=2, cosine=0.54, ru_words=0.43, en_words=0.39, order=1.0, shared=0.3,
+                              length_ratio=1.1, ru_linked=1.0, quoted=0.55, rendered=0.0)
+    assert relation_of(framed, LocateConfig()) == "partial"
+    # The same numbers without a quotation: another author's account.
+    assert relation_of(replace(framed, quoted=None), LocateConfig()) == "retelling"
+    # No word model: the sentence cosines decide.
+    blind = replace(framed, ru_words=None, en_words=None, quoted=None, rendered=None)
+    assert relation_of(replace(blind, cosine=0.5), LocateConfig()) == "retelling"
+    assert relation_of(replace(blind, cosine=0.75), LocateConfig()) == "translation"
