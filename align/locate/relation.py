@@ -56,9 +56,10 @@ def relation_evidence(src: EmbeddedDocument, tgt: EmbeddedDocument, passage: Pas
 def relation_of(evidence: RelationEvidence, config: LocateConfig) -> Relation:
     """The label. Without a word model the sentence vectors decide: a retelling when the
     links' median cosine is low or the order is broken. With one, the words. When neither
-    side's content words are mostly accounted for (``retelling_words``), the passage is
+    side's content words are mostly accounted for (``retelling_words``), or the order is
+    broken, the passage is
     still rendered in part if what the English quotes is the Russian (``quoted``), if
-    some of its links are close renderings (``rendered``) or if its sentences are as
+    at least ``rendered_links`` of its links are close renderings (``rendered``) or if its sentences are as
     close as a rendering's (``translation_cosine``): partial; else a retelling. When one
     side is covered but not both on average (a paraphrase inside the author's frame) it
     is partial; so is a covered passage when much of the Russian is left out (abridged),
