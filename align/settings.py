@@ -54,6 +54,11 @@ LIMITS: dict[str, tuple[float, float | None]] = {
     "align.skip_penalty": (0, None), "align.merge_penalty": (0, None), "align.paragraph_penalty": (0, None),
     "locate.candidates": (1, None), "locate.neighbours": (1, None), "locate.rounds": (1, None),
     "locate.context": (0, None), "locate.ann_threshold": (0, None), "locate.ann_probe": (1, None),
+    "locate.relation_word_cosine": (-1.0, 1.0), "locate.quote_words": (0.0, 1.0), "locate.retelling_words": (0.0, 1.0),
+    "locate.rendered_links": (0.0, 1.0),
+    "locate.translation_cosine": (-1.0, 1.0), "locate.retelling_cosine": (-1.0, 1.0),
+    "locate.retelling_order": (0.0, 1.0), "locate.partial_linked": (0.0, 1.0), "locate.partial_word_gap": (0.0, 1.0),
+    "locate.partial_length_ratio": (1e-6, 1.0),
     "flags.min_links": (1, None), "flags.token_layer": (1, 12), "flags.partial_min_words": (1, None),
     "flags.partial_major_run": (1, None), "export.tmx_min_score": (-1.0, 1.0),
 }

@@ -158,7 +158,9 @@ def locate_task(state: WorkerState, shared: tuple[list[EmbeddedDocument], Search
     search, built once by the driver."""
     collection, search = shared
     settings = state.settings
-    located = locate_and_align(target, collection, settings.locate, settings.align, search, state.encoder.encode)
+    words = state.words if settings.flags.token_alignment else None  # the labels' word evidence
+    located = locate_and_align(target, collection, settings.locate, settings.align, search, state.encoder.encode,
+                               words)
     number = {id(doc): k for k, doc in enumerate(collection)}
     linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
     return ([(number[id(pair.src)], pair.links, pair.passages) for pair in located],
