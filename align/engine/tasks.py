@@ -27,7 +27,7 @@ from align.locate.search import AnnSearch, Search
 from align.model import AlignedPair, Document, EmbeddedDocument, Link, Passage, Sentence
 from align.settings import Settings
 from align.tokens import Vocabulary, Words
-from align.wordcache import CachedWordModel
+from align.wordcache import CachedWordModel, UnkeptWords
 
 Rows = list[tuple[str, list[tuple]]]  # (cache table, rows of (key, *columns)) for the driver to write
 Task = Callable[["WorkerState", Any, Any], Any]
@@ -158,7 +158,9 @@ def locate_task(state: WorkerState, shared: tuple[list[EmbeddedDocument], Search
     search, built once by the driver."""
     collection, search = shared
     settings = state.settings
-    words = state.words if settings.flags.token_alignment else None  # the labels' word evidence
+    # The labels' word evidence, read from the cache but never stored: the flags' rows must
+    # come from the planned chunks (`plan.word_rows`), whatever engine ran this task.
+    words = UnkeptWords(state.words) if state.words is not None and settings.flags.token_alignment else None
     located = locate_and_align(target, collection, settings.locate, settings.align, search, state.encoder.encode,
                                words)
     number = {id(doc): k for k, doc in enumerate(collection)}
