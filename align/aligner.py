@@ -47,8 +47,13 @@ class AlignConfig:
     continuation_bonus: float = 0.25
     # Count a bracket left open and closed by a following sentence as two cues.
     bracket_cues: bool = True
-    paragraph_penalty: float = 0.25
+    paragraph_penalty: float = 2.0
     skip_penalty: float = 0.2
+    # Extra cost of leaving unlinked a sentence that shares its paragraph with others, when
+    # both sides have paragraphs: translators drop whole paragraphs, while a sentence
+    # missing inside a translated paragraph is nearly always merged into a neighbour's
+    # rendering by a free translation. 0 switches it off.
+    paragraph_skip_penalty: float = 0.5
     # A 1-1 link is worth at least a 1-0 plus a 0-1 plus this: a sentence put in place of
     # another is a mistranslation (flagged as such), not an omission and an addition.
     substitution_margin: float = 0.15
@@ -293,7 +298,17 @@ class _BandedAligner:
         self._length_ratio = _length_ratio(src.lengths, tgt.lengths)
         self.scale = self._scale() if config.scale_free else 1.0
         self.agreement: dict[tuple[int, int], np.ndarray] = {}
+        self.whole = (_paragraph_edges(src.paragraphs) + _paragraph_edges(tgt.paragraphs)
+                      if config.paragraph_skip_penalty and _in_paragraph(src, tgt).any() else None)
         self.values = {t: self._values(*t) for t in self.types if t[0] and t[1]}
+        self.src_skip, self.tgt_skip = (config.skip_penalty + config.paragraph_skip_penalty * _in_paragraph(side, other)
+                                        for side, other in ((src, tgt), (tgt, src)))
+        self.tgt_skip_cum = _cum(self.tgt_skip)
+        # Whole paragraphs of two or more sentences left out cost the plain skip penalty each.
+        self.src_paragraphs = _paragraph_runs(src.paragraphs) if config.paragraph_skip_penalty else {}
+        self.tgt_paragraphs = _paragraph_runs(tgt.paragraphs) if config.paragraph_skip_penalty else {}
+        self.src_bounds = _paragraph_runs(src.paragraphs, 1) if self.whole is not None else {}
+        self.tgt_bounds = _paragraph_runs(tgt.paragraphs, 1) if self.whole is not None else {}
 
     def _similarities(self) -> None:
         """Cosines of source sentence p with the targets its rows can reach, cumulated."""
@@ -397,6 +412,11 @@ class _BandedAligner:
             value = value - cfg.paragraph_penalty * crossings
         if (a, b) == (1, 1):
             value = np.maximum(value, cfg.substitution_margin - 2 * cfg.skip_penalty)
+        elif self.whole is not None:  # a paragraph rendered by a paragraph, as for 1-1 above
+            src_first, src_last, tgt_first, tgt_last = self.whole
+            both = (src_first[ia] & src_last[i - 1] & (self.src.paragraphs[ia] == self.src.paragraphs[i - 1])
+                    & tgt_first[jb] & tgt_last[j - 1] & (self.tgt.paragraphs[jb] == self.tgt.paragraphs[j - 1]))
+            value = np.where(both, np.maximum(value, cfg.substitution_margin - (a + b) * cfg.skip_penalty), value)
         reachable = self.inside & (rows >= a) & (self.cols >= b) & (self.cols <= self.m)
         return np.where(reachable, value, -np.inf)
 
@@ -455,6 +475,8 @@ class _BandedAligner:
         each side whose best split into two links is valued within `recheck_close` of them."""
         cells = set()
         for i, j, a, b in ends:
+            if (a, b) not in self.values:  # a paragraph pair: no split to weigh
+                continue
             splits = [self._value(i - a + a1, j - b + b1, a1, b1) + self._value(i, j, a - a1, b - b1)
                       for a1 in range(1, a) for b1 in range(1, b)]
             if splits and max(splits) >= self._value(i, j, a, b) - self.config.recheck_close:
@@ -462,9 +484,10 @@ class _BandedAligner:
         return cells
 
     def _value(self, i: int, j: int, a: int, b: int) -> float:
-        """Value of the link of a sources and b targets ending at (i, j); -inf outside the band."""
+        """Value of the link of a sources and b targets ending at (i, j); -inf outside the band
+        or for a size no link type has (a paragraph pair)."""
         c = j - self.lo[i]
-        return float(self.values[(a, b)][i, c]) if 0 <= c < self.width else -np.inf
+        return float(self.values[(a, b)][i, c]) if 0 <= c < self.width and (a, b) in self.values else -np.inf
 
     @staticmethod
     def _unlinked_text(first: tuple[int, int, int, int], second: tuple[int, int, int, int],
@@ -480,10 +503,9 @@ class _BandedAligner:
         return float(src_sum @ tgt_sum / (np.linalg.norm(src_sum) * np.linalg.norm(tgt_sum) + 1e-12))
 
     def run(self) -> list[Link]:
-        n, width, skip = self.n, self.width, self.config.skip_penalty
+        n, width = self.n, self.width
         score = np.full((n + 1, width), -np.inf)
         back = np.full((n + 1, width), -1, dtype=np.int8)
-        ramp = skip * np.arange(width)
         skip_type = self.types.index((0, 1))
         for i in range(n + 1):
             row, row_back = score[i], back[i]
@@ -497,28 +519,122 @@ class _BandedAligner:
                 start, stop = max(0, -shift), min(width, width - shift)
                 if start >= stop:
                     continue
-                cand = score[prev, start + shift: stop + shift] + (self.values[(a, b)][i, start:stop] if b else -skip)
+                cand = score[prev, start + shift: stop + shift] + (self.values[(a, b)][i, start:stop] if b
+                                                                    else -self.src_skip[i - 1])
                 better = cand > row[start:stop]
                 row[start:stop][better] = cand[better]
                 row_back[start:stop][better] = t
-            # 0-1 links: row[c] = max(row[c], row[c-1] - skip), as one running maximum.
-            running = np.maximum.accumulate(row + ramp) - ramp
-            from_left = running > row + 1e-9  # tolerance: the ramp round trip is inexact
-            row_back[from_left] = skip_type
-            row[from_left] = running[from_left]
+            if i in self.src_bounds and self.tgt_bounds:
+                self._paragraph_pairs(i, score, back)
+            if i in self.src_paragraphs:  # the source paragraph ending here left out whole
+                prev = self.src_paragraphs[i]
+                shift = int(self.lo[i] - self.lo[prev])
+                start, stop = max(0, -shift), min(width, width - shift)
+                if start < stop:
+                    cand = score[prev, start + shift: stop + shift] - self.config.skip_penalty * (i - prev)
+                    better = cand > row[start:stop]
+                    row[start:stop][better] = cand[better]
+                    row_back[start:stop][better] = _SRC_PARAGRAPH
+            # 0-1 links: row[c] = max(row[c], row[c-1] - skip of target c-1), as one running maximum.
+            ramp = self.tgt_skip_cum[np.minimum(self.cols[i], self.m)]
+            self._skip_targets(row, row_back, ramp, skip_type)
+            if self.tgt_paragraphs:
+                lo, hi = int(self.lo[i]), int(self.lo[i]) + width - 1
+                jumped = False
+                for end in range(max(lo + 2, 1), min(hi, self.m) + 1):
+                    begin = self.tgt_paragraphs.get(end)
+                    if begin is None or begin < lo:
+                        continue
+                    cand = row[begin - lo] - self.config.skip_penalty * (end - begin)
+                    if cand > row[end - lo] + 1e-9:
+                        row[end - lo], row_back[end - lo], jumped = cand, _TGT_PARAGRAPH, True
+                if jumped:
+                    self._skip_targets(row, row_back, ramp, skip_type)
             row[~self.inside[i]] = -np.inf
         return self._trace(back)
+
+    def _paragraph_pairs(self, i: int, score: np.ndarray, back: np.ndarray) -> None:
+        """Links of a whole source paragraph ending at i with a whole target paragraph too
+        long for any link type, valued at the substitution floor: never worse than leaving
+        both paragraphs out (a paragraph split into many short sentences on one side)."""
+        start = self.src_bounds[i]
+        cfg = self.config
+        for end_j in range(int(self.lo[i]), int(self.lo[i]) + self.width):
+            begin = self.tgt_bounds.get(end_j)
+            if begin is None or (i - start, end_j - begin) in self.values:
+                continue
+            c0 = begin - self.lo[start]
+            if not 0 <= c0 < self.width:
+                continue
+            cand = score[start, c0] + cfg.substitution_margin - cfg.skip_penalty * (i - start + end_j - begin)
+            c = end_j - self.lo[i]
+            if cand > score[i, c]:
+                score[i, c], back[i, c] = cand, _PARAGRAPH_PAIR
+
+    @staticmethod
+    def _skip_targets(row: np.ndarray, row_back: np.ndarray, ramp: np.ndarray, skip_type: int) -> None:
+        running = np.maximum.accumulate(row + ramp) - ramp
+        from_left = running > row + 1e-9  # tolerance: the ramp round trip is inexact
+        row_back[from_left] = skip_type
+        row[from_left] = running[from_left]
 
     def _trace(self, back: np.ndarray) -> list[Link]:
         links: list[Link] = []
         i, j = self.n, self.m
         while i > 0 or j > 0:
-            a, b = self.types[int(back[i, j - self.lo[i]])]
+            code = int(back[i, j - self.lo[i]])
+            if code == _PARAGRAPH_PAIR:
+                start, begin = self.src_bounds[i], self.tgt_bounds[j]
+                links.append(Link(tuple(range(start, i)), tuple(range(begin, j)), self._composed_cosine(
+                    i, i - start, j, j - begin)))
+                i, j = start, begin
+                continue
+            if code == _SRC_PARAGRAPH:
+                start = self.src_paragraphs[i]
+                links += [Link((p,), (), 0.0) for p in range(i - 1, start - 1, -1)]
+                i = start
+                continue
+            if code == _TGT_PARAGRAPH:
+                start = self.tgt_paragraphs[j]
+                links += [Link((), (q,), 0.0) for q in range(j - 1, start - 1, -1)]
+                j = start
+                continue
+            a, b = self.types[code]
             cosine = self._composed_cosine(i, a, j, b) if a and b else 0.0
             links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), cosine))
             i, j = i - a, j - b
         links.reverse()
         return links
+
+
+# Back-pointer codes: a whole paragraph left out (source, target), a paragraph-pair link.
+_SRC_PARAGRAPH, _TGT_PARAGRAPH, _PARAGRAPH_PAIR = -2, -3, -4
+
+
+def _paragraph_runs(paragraphs: np.ndarray, least: int = 2) -> dict[int, int]:
+    """End (exclusive) → start of each run of at least ``least`` sentences with one paragraph id."""
+    runs, start = {}, 0
+    for k in range(1, len(paragraphs) + 1):
+        if k == len(paragraphs) or paragraphs[k] != paragraphs[start]:
+            if k - start >= least:
+                runs[k] = start
+            start = k
+    return runs
+
+
+def _paragraph_edges(paragraphs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each sentence begins its paragraph, and whether it ends it."""
+    change = paragraphs[1:] != paragraphs[:-1]
+    return np.concatenate([[True], change]), np.concatenate([change, [True]])
+
+
+def _in_paragraph(side: Side, other: Side) -> np.ndarray:
+    """1 for each sentence that shares its paragraph with another sentence, if both sides
+    have two or more paragraphs (one-sentence-per-line input has none); else 0."""
+    if len(np.unique(side.paragraphs)) < 2 or len(np.unique(other.paragraphs)) < 2:
+        return np.zeros(len(side.paragraphs))
+    _, inverse, counts = np.unique(side.paragraphs, return_inverse=True, return_counts=True)
+    return (counts[inverse] > 1).astype(float)
 
 
 def _weights(lengths: np.ndarray, power: float) -> np.ndarray:
