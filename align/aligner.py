@@ -54,6 +54,10 @@ class AlignConfig:
     # missing inside a translated paragraph is nearly always merged into a neighbour's
     # rendering by a free translation. 0 switches it off.
     paragraph_skip_penalty: float = 0.5
+    # Cost of a link that starts a paragraph on one side but not on the other, times the
+    # agreement of the two sides' paragraph counts (fewer / more): paragraphs that match in
+    # number are rendered one by one, so their starts coincide. 0 switches it off.
+    paragraph_start_penalty: float = 0.5
     # A 1-1 link is worth at least a 1-0 plus a 0-1 plus this: a sentence put in place of
     # another is a mistranslation (flagged as such), not an omission and an addition.
     substitution_margin: float = 0.15
@@ -300,6 +304,8 @@ class _BandedAligner:
         self.agreement: dict[tuple[int, int], np.ndarray] = {}
         self.whole = (_paragraph_edges(src.paragraphs) + _paragraph_edges(tgt.paragraphs)
                       if config.paragraph_skip_penalty and _in_paragraph(src, tgt).any() else None)
+        counts = len(np.unique(src.paragraphs)), len(np.unique(tgt.paragraphs))
+        self.paragraph_agreement = min(counts) / max(counts)
         self.values = {t: self._values(*t) for t in self.types if t[0] and t[1]}
         self.src_skip, self.tgt_skip = (config.skip_penalty + config.paragraph_skip_penalty * _in_paragraph(side, other)
                                         for side, other in ((src, tgt), (tgt, src)))
@@ -417,6 +423,9 @@ class _BandedAligner:
             both = (src_first[ia] & src_last[i - 1] & (self.src.paragraphs[ia] == self.src.paragraphs[i - 1])
                     & tgt_first[jb] & tgt_last[j - 1] & (self.tgt.paragraphs[jb] == self.tgt.paragraphs[j - 1]))
             value = np.where(both, np.maximum(value, cfg.substitution_margin - (a + b) * cfg.skip_penalty), value)
+        if self.whole is not None and cfg.paragraph_start_penalty:
+            mismatch = self.whole[0][ia] != self.whole[2][jb]
+            value = value - cfg.paragraph_start_penalty * self.paragraph_agreement * mismatch
         reachable = self.inside & (rows >= a) & (self.cols >= b) & (self.cols <= self.m)
         return np.where(reachable, value, -np.inf)
 
