@@ -303,7 +303,8 @@ class _BandedAligner:
         self.scale = self._scale() if config.scale_free else 1.0
         self.agreement: dict[tuple[int, int], np.ndarray] = {}
         self.whole = (_paragraph_edges(src.paragraphs) + _paragraph_edges(tgt.paragraphs)
-                      if config.paragraph_skip_penalty and _in_paragraph(src, tgt).any() else None)
+                      if config.paragraph_skip_penalty and (_in_paragraph(src, tgt).any() or _in_paragraph(tgt, src).any())
+                      else None)
         counts = len(np.unique(src.paragraphs)), len(np.unique(tgt.paragraphs))
         self.paragraph_agreement = min(counts) / max(counts)
         self.values = {t: self._values(*t) for t in self.types if t[0] and t[1]}

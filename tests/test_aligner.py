@@ -336,3 +336,68 @@ def test_recheck_splits_a_merge_that_composed_vectors_overrate():
     _check_partition(links, 30, 30)
     assert {((12,), (12,)), ((13,), (13,))} <= {(l.src, l.tgt) for l in links}
     assert sorted(asked) == ["Quelle m. Quelle n.", "Ziel m. Ziel n."]
+
+
+def _paragraphs(sizes):
+    return np.repeat(np.arange(len(sizes)), sizes)
+
+
+def test_weak_sentence_inside_a_translated_paragraph_is_merged_not_dropped():
+    """A source sentence only loosely like its neighbour's target, inside a paragraph whose
+    other sentences are linked, joins that link when both sides have paragraphs; without
+    paragraph ids (one sentence per line) it stays a 1-0 link."""
+    rng = np.random.default_rng(11)
+    tgt = _unit(rng, 30)
+    weak = 0.5 * tgt[14] + _unit(rng, 1)[0]  # a loose rendering folded into target 14
+    src = np.vstack([_noisy(tgt[:15], rng), weak[None] / np.linalg.norm(weak), _noisy(tgt[15:], rng)])
+    src_par = np.concatenate([_paragraphs([3] * 5), [4], _paragraphs([3] * 5) + 5])
+    src_par[15] = 4  # sentence 15 shares paragraph 4 with sentences 12-14
+    tgt_par = _paragraphs([3] * 10)
+    with_paragraphs = align_vectors(Side.of(src, paragraphs=src_par), Side.of(tgt, paragraphs=tgt_par))
+    _check_partition(with_paragraphs, 31, 30)
+    assert not any(l.src and not l.tgt for l in with_paragraphs)
+    plain = align_vectors(Side.of(src), Side.of(tgt))
+    assert ((15,), ()) in [(l.src, l.tgt) for l in plain]
+
+
+def test_whole_paragraph_left_out_stays_unlinked():
+    """A source paragraph of three sentences the translation leaves out: three 1-0 links,
+    the extra cost for a sentence left out inside a paragraph notwithstanding."""
+    rng = np.random.default_rng(12)
+    tgt = _unit(rng, 24)
+    src = np.vstack([_noisy(tgt[:12], rng), _unit(rng, 3), _noisy(tgt[12:], rng)])
+    src_par = np.concatenate([_paragraphs([3] * 4), [4, 4, 4], _paragraphs([3] * 4) + 5])
+    tgt_par = np.concatenate([_paragraphs([3] * 4), _paragraphs([3] * 4) + 5])
+    links = [(l.src, l.tgt) for l in align_vectors(Side.of(src, paragraphs=src_par), Side.of(tgt, paragraphs=tgt_par))]
+    _check_partition([type("L", (), {"src": s, "tgt": t}) for s, t in links], 27, 24)
+    assert [((12,), ()), ((13,), ()), ((14,), ())] == [link for link in links if not link[1]]
+
+
+def test_long_paragraph_pairs_with_its_rendering_beyond_link_sizes():
+    """A target paragraph of seven short sentences rendering one source sentence (longer than
+    any link type) is one link with it, not a 0-1 run beside a 1-0."""
+    rng = np.random.default_rng(13)
+    base = _unit(rng, 12)
+    pieces = _unit(rng, 7)
+    src = np.vstack([base[:6], (pieces.sum(0) / np.linalg.norm(pieces.sum(0)))[None], base[6:]])
+    tgt = np.vstack([_noisy(base[:6], rng), _noisy(pieces, rng, 2.0), _noisy(base[6:], rng)])
+    src_par = np.arange(13)
+    tgt_par = np.concatenate([np.arange(6), [6] * 7, np.arange(7, 13)])
+    config = AlignConfig(recheck=False)
+    links = [(l.src, l.tgt) for l in align_vectors(Side.of(src, paragraphs=src_par),
+                                                   Side.of(tgt, paragraphs=tgt_par), config)]
+    assert ((6,), tuple(range(6, 13))) in links
+    assert all(s and t for s, t in links)
+
+
+def test_paragraph_start_penalty_keeps_links_inside_matching_paragraphs():
+    """Two sides with the same paragraphs: a link never starts a paragraph on one side only."""
+    rng = np.random.default_rng(14)
+    src = _unit(rng, 40)
+    tgt = _noisy(src, rng, 1.2)  # weak similarities, as in a free translation
+    par = _paragraphs([4] * 10)
+    links = align_vectors(Side.of(src, paragraphs=par), Side.of(tgt, paragraphs=par))
+    _check_partition(links, 40, 40)
+    for link in links:
+        if link.src and link.tgt:
+            assert {par[i] for i in link.src} == {par[j] for j in link.tgt}
