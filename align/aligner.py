@@ -58,6 +58,14 @@ class AlignConfig:
     # agreement of the two sides' paragraph counts (fewer / more): paragraphs that match in
     # number are rendered one by one, so their starts coincide. 0 switches it off.
     paragraph_start_penalty: float = 0.5
+    # Without paragraphs, the sentences of one quotation or dialogue turn (`speech_units`)
+    # stand in for a paragraph in the cost of leaving a sentence out.
+    speech_units: bool = True
+    dash_turns: bool = True
+    # Without paragraphs, the cost of a link that opens a speech turn (a line led by a
+    # dialogue dash or an opening quote) on one side but not on the other, times the
+    # agreement of the two sides' numbers of turns. 0 switches it off.
+    turn_start_penalty: float = 0.5
     # A 1-1 link is worth at least a 1-0 plus a 0-1 plus this: a sentence put in place of
     # another is a mistranslation (flagged as such), not an omission and an addition.
     substitution_margin: float = 0.15
@@ -153,6 +161,63 @@ def _inside_brackets(texts: Sequence[str], reach: int = 4) -> np.ndarray:
     return inside
 
 
+_QUOTES = "\"'«»“”„‘’‹›"
+_DIALOGUE_DASH = re.compile(r"^\s*(?:--|\u2014)")
+_SPEECH_MAX = 8  # sentences of one speech unit at most (an unbalanced quote must not run on)
+
+
+def _quote_balance(text: str) -> int:
+    """Quotes opened minus quotes closed in ``text``, each mark read by its context (a mark
+    after a space or at the start, before a non-space, opens; one after a non-space, before
+    a space, punctuation or the end, closes; one between letters is an apostrophe)."""
+    balance = 0
+    for k, char in enumerate(text):
+        if char not in _QUOTES:
+            continue
+        before = text[k - 1] if k else " "
+        after = text[k + 1] if k + 1 < len(text) else " "
+        if before.isalnum() and after.isalnum():
+            continue
+        if (before.isspace() or before in "([\u2014\u2013-") and not after.isspace():
+            balance += 1
+        elif not before.isspace() and (after.isspace() or not after.isalnum()):
+            balance -= 1
+    return balance
+
+
+def opens_turn(text: str) -> bool:
+    """Whether a sentence opens a speech turn: led by a dialogue dash or an opening quote."""
+    return bool(_DIALOGUE_DASH.match(text)) or (text.lstrip()[:1] in _QUOTES and _quote_balance(text[:2]) > 0)
+
+
+def speech_units(texts: Sequence[str], dash_turns: bool = True) -> np.ndarray:
+    """Unit ids of one-sentence-per-line text without paragraphs: the sentences of one
+    quotation (from the one that opens it to the one that closes it) share a unit, and
+    with ``dash_turns`` so do a line opening with a dialogue dash (``-- Ну что? -- сказал
+    он.``) and the lines after it up to the next dash or quotation; any other sentence is
+    a unit of its own. A speech unit holds at most `_SPEECH_MAX` sentences."""
+    units = np.zeros(len(texts), dtype=np.int64)
+    unclosed = []  # units ended with a quote still open: not speech after all (a stray mark)
+    unit, depth, turn, size = -1, 0, False, 0
+    for k, text in enumerate(texts):
+        opens_turn = bool(_DIALOGUE_DASH.match(text))
+        starts_quote = text.lstrip()[:1] in _QUOTES
+        carry = depth > 0 or (dash_turns and turn and not opens_turn and not starts_quote)
+        if not carry or size >= _SPEECH_MAX:
+            if depth > 0:
+                unclosed.append(unit)
+            unit, size, depth, turn = unit + 1, 0, 0, False
+        turn = turn or opens_turn
+        depth = max(depth + _quote_balance(text), 0)
+        units[k] = unit
+        size += 1
+    if depth > 0:
+        unclosed.append(unit)
+    alone = np.isin(units, unclosed)
+    units[alone] = len(texts) + np.flatnonzero(alone)  # ids no other sentence has
+    return units
+
+
 _ANCHOR_TOKEN = re.compile(f"{DIGITS_RE.pattern}|{LETTERS_RE.pattern}")
 _ANCHOR_DIGITS = 2  # a figure anchors from two digits ("3" is too common)
 _ANCHOR_LETTERS = 4  # a capitalised word from four letters ("The", "Am" are not names)
@@ -214,7 +279,11 @@ def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig(), emb
     lo, hi = _band_from_coarse(src.vectors, tgt.vectors, config)
     anchors = (anchor_pairs(*texts, config.anchor_window)
                if texts is not None and config.anchor_bonus else [])
-    aligner = _BandedAligner(src, tgt, lo, hi, config, anchors)
+    units = (tuple(speech_units(text, config.dash_turns) for text in texts)
+             if texts is not None and config.speech_units else None)
+    turns = (tuple(np.array([opens_turn(t) for t in text]) for text in texts)
+             if texts is not None and config.turn_start_penalty else None)
+    aligner = _BandedAligner(src, tgt, lo, hi, config, anchors, units, turns)
     links = aligner.run()
     if (embed is not None and texts is not None and config.recheck
             and aligner.recheck(links, texts, lambda batch, side: _normalise(np.asarray(embed(batch)) - means[side]))):
@@ -278,7 +347,8 @@ class _BandedAligner:
     band at once, one array per link type."""
 
     def __init__(self, src: Side, tgt: Side, lo: np.ndarray, hi: np.ndarray, config: AlignConfig,
-                 anchors: Sequence[tuple[int, int]] = ()):
+                 anchors: Sequence[tuple[int, int]] = (), units: tuple[np.ndarray, np.ndarray] | None = None,
+                 turns: tuple[np.ndarray, np.ndarray] | None = None):
         self.src, self.tgt, self.config = src, tgt, config
         self.n, self.m = len(src.vectors), len(tgt.vectors)
         self.k = config.max_per_side
@@ -302,18 +372,26 @@ class _BandedAligner:
         self._length_ratio = _length_ratio(src.lengths, tgt.lengths)
         self.scale = self._scale() if config.scale_free else 1.0
         self.agreement: dict[tuple[int, int], np.ndarray] = {}
+        paragraphs = _has_paragraphs(src, tgt)
+        self.turns = None if paragraphs or turns is None or not all(t.any() for t in turns) else turns
+        if self.turns is not None:
+            counts = self.turns[0].sum(), self.turns[1].sum()
+            self.turn_agreement = float(min(counts) / max(counts))
+        units = (src.paragraphs, tgt.paragraphs) if paragraphs else units
+        shared = [_shared(ids) for ids in units] if units is not None else [np.zeros(self.n), np.zeros(self.m)]
         self.whole = (_paragraph_edges(src.paragraphs) + _paragraph_edges(tgt.paragraphs)
-                      if config.paragraph_skip_penalty and (_in_paragraph(src, tgt).any() or _in_paragraph(tgt, src).any())
+                      if config.paragraph_skip_penalty and paragraphs and (shared[0].any() or shared[1].any())
                       else None)
         counts = len(np.unique(src.paragraphs)), len(np.unique(tgt.paragraphs))
         self.paragraph_agreement = min(counts) / max(counts)
         self.values = {t: self._values(*t) for t in self.types if t[0] and t[1]}
-        self.src_skip, self.tgt_skip = (config.skip_penalty + config.paragraph_skip_penalty * _in_paragraph(side, other)
-                                        for side, other in ((src, tgt), (tgt, src)))
+        self.src_skip, self.tgt_skip = (config.skip_penalty + config.paragraph_skip_penalty * extra for extra in shared)
         self.tgt_skip_cum = _cum(self.tgt_skip)
-        # Whole paragraphs of two or more sentences left out cost the plain skip penalty each.
-        self.src_paragraphs = _paragraph_runs(src.paragraphs) if config.paragraph_skip_penalty else {}
-        self.tgt_paragraphs = _paragraph_runs(tgt.paragraphs) if config.paragraph_skip_penalty else {}
+        # Whole units (paragraphs, else speech units) of two or more sentences left out cost
+        # the plain skip penalty each.
+        runs = units if units is not None and config.paragraph_skip_penalty else None
+        self.src_paragraphs = _paragraph_runs(runs[0]) if runs is not None else {}
+        self.tgt_paragraphs = _paragraph_runs(runs[1]) if runs is not None else {}
         self.src_bounds = _paragraph_runs(src.paragraphs, 1) if self.whole is not None else {}
         self.tgt_bounds = _paragraph_runs(tgt.paragraphs, 1) if self.whole is not None else {}
 
@@ -424,6 +502,9 @@ class _BandedAligner:
             both = (src_first[ia] & src_last[i - 1] & (self.src.paragraphs[ia] == self.src.paragraphs[i - 1])
                     & tgt_first[jb] & tgt_last[j - 1] & (self.tgt.paragraphs[jb] == self.tgt.paragraphs[j - 1]))
             value = np.where(both, np.maximum(value, cfg.substitution_margin - (a + b) * cfg.skip_penalty), value)
+        if self.turns is not None:
+            mismatch = self.turns[0][ia] != self.turns[1][jb]
+            value = value - cfg.turn_start_penalty * self.turn_agreement * mismatch
         if self.whole is not None and cfg.paragraph_start_penalty:
             mismatch = self.whole[0][ia] != self.whole[2][jb]
             value = value - cfg.paragraph_start_penalty * self.paragraph_agreement * mismatch
@@ -638,12 +719,14 @@ def _paragraph_edges(paragraphs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([[True], change]), np.concatenate([change, [True]])
 
 
-def _in_paragraph(side: Side, other: Side) -> np.ndarray:
-    """1 for each sentence that shares its paragraph with another sentence, if both sides
-    have two or more paragraphs (one-sentence-per-line input has none); else 0."""
-    if len(np.unique(side.paragraphs)) < 2 or len(np.unique(other.paragraphs)) < 2:
-        return np.zeros(len(side.paragraphs))
-    _, inverse, counts = np.unique(side.paragraphs, return_inverse=True, return_counts=True)
+def _has_paragraphs(src: Side, tgt: Side) -> bool:
+    """Both sides have two or more paragraphs (one-sentence-per-line input has none)."""
+    return len(np.unique(src.paragraphs)) > 1 and len(np.unique(tgt.paragraphs)) > 1
+
+
+def _shared(units: np.ndarray) -> np.ndarray:
+    """1 for each sentence that shares its unit (paragraph, speech) with another sentence."""
+    _, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
     return (counts[inverse] > 1).astype(float)
 
 
