@@ -59,8 +59,10 @@ class AlignConfig:
     # number are rendered one by one, so their starts coincide. 0 switches it off.
     paragraph_start_penalty: float = 0.5
     # Without paragraphs, the sentences of one quotation or dialogue turn (`speech_units`)
-    # stand in for a paragraph in the cost of leaving a sentence out.
+    # stand in for a paragraph in the cost of leaving a sentence out, with this extra cost
+    # (weaker evidence than a paragraph: a faithful translation may drop a quoted sentence).
     speech_units: bool = True
+    speech_skip_penalty: float = 0.25
     dash_turns: bool = True
     # Without paragraphs, the cost of a link that opens a speech turn (a line led by a
     # dialogue dash or an opening quote) on one side but not on the other, times the
@@ -385,7 +387,8 @@ class _BandedAligner:
         counts = len(np.unique(src.paragraphs)), len(np.unique(tgt.paragraphs))
         self.paragraph_agreement = min(counts) / max(counts)
         self.values = {t: self._values(*t) for t in self.types if t[0] and t[1]}
-        self.src_skip, self.tgt_skip = (config.skip_penalty + config.paragraph_skip_penalty * extra for extra in shared)
+        extra_cost = config.paragraph_skip_penalty if paragraphs else config.speech_skip_penalty
+        self.src_skip, self.tgt_skip = (config.skip_penalty + extra_cost * extra for extra in shared)
         self.tgt_skip_cum = _cum(self.tgt_skip)
         # Whole units (paragraphs, else speech units) of two or more sentences left out cost
         # the plain skip penalty each.

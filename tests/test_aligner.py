@@ -401,3 +401,46 @@ def test_paragraph_start_penalty_keeps_links_inside_matching_paragraphs():
     for link in links:
         if link.src and link.tgt:
             assert {par[i] for i in link.src} == {par[j] for j in link.tgt}
+
+
+def test_speech_units_follow_quotes_and_dialogue_dashes():
+    from align.aligner import opens_turn, speech_units
+    english = ["'Won't you go and try again, sir?", "By God's grace you might make it up!",
+               "There's no joy without...'", "Oblonsky sighed.", "'All right!", "I'll come.'"]
+    units = speech_units(english)
+    assert units[0] == units[1] == units[2]  # one quotation over three lines; apostrophes are not quotes
+    assert len({units[2], units[3], units[4]}) == 3
+    assert units[4] == units[5]
+    russian = ["-- Вы сходите, сударь, повинитесь еще.", "Авось бог даст.", "-- Ну что? -- сказал он уныло.",
+               "Степан Аркадьич вздохнул."]
+    assert list(speech_units(russian)) == [0, 0, 1, 1]
+    assert len(set(speech_units(russian, dash_turns=False))) == 4
+    assert [opens_turn(t) for t in english] == [True, False, False, False, True, False]
+    assert opens_turn(russian[0]) and not opens_turn(russian[1])
+
+
+def test_a_stray_quote_makes_no_speech_unit():
+    """An opening mark that nothing closes (an OCR slip) leaves every sentence on its own."""
+    from align.aligner import speech_units
+    texts = ["Er sagte „ nichts .", "Dann ging er .", "Es regnete .", "Am Abend kam er zurück ."]
+    assert len(set(speech_units(texts))) == 4
+
+
+def test_turn_start_penalty_keeps_a_reply_with_its_turn():
+    """One-sentence-per-line dialogue: a short English reply that opens a turn goes with the
+    Russian line that opens the same turn, not with the end of the previous one."""
+    rng = np.random.default_rng(15)
+    base = _unit(rng, 12)
+    reply = _unit(rng, 1)[0]
+    src_texts = [f"Строка {k}." for k in range(12)]
+    src_texts[6] = "-- Ну, хорошо, я сейчас выйду и распоряжусь."
+    src = base.copy()
+    mixed = base[6] + 0.6 * reply
+    src[6] = mixed / np.linalg.norm(mixed)
+    tgt_texts = [f"Line {k}." for k in range(6)] + ["'All right!", "I'll come and see about it.'"] + \
+                [f"Line {k}." for k in range(7, 12)]
+    tgt = np.vstack([_noisy(base[:6], rng), _noisy(reply[None], rng), _noisy(base[6:], rng)])
+    tgt[7] = _noisy((base[6] + 0.3 * base[5])[None] / np.linalg.norm(base[6] + 0.3 * base[5]), rng, 0.1)[0]
+    links = [(l.src, l.tgt) for l in align_vectors(Side.of(src), Side.of(tgt), AlignConfig(recheck=False),
+                                                   texts=(src_texts, tgt_texts))]
+    assert ((6,), (6, 7)) in links
