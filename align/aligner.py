@@ -164,6 +164,7 @@ def _inside_brackets(texts: Sequence[str], reach: int = 4) -> np.ndarray:
 
 
 _QUOTES = "\"'«»“”„‘’‹›"
+_QUOTE_MARK = re.compile(f"[{re.escape(_QUOTES)}]")
 _DIALOGUE_DASH = re.compile(r"^\s*(?:--|\u2014)")
 _SPEECH_MAX = 8  # sentences of one speech unit at most (an unbalanced quote must not run on)
 
@@ -173,9 +174,8 @@ def _quote_balance(text: str) -> int:
     after a space or at the start, before a non-space, opens; one after a non-space, before
     a space, punctuation or the end, closes; one between letters is an apostrophe)."""
     balance = 0
-    for k, char in enumerate(text):
-        if char not in _QUOTES:
-            continue
+    for mark in _QUOTE_MARK.finditer(text):
+        k = mark.start()
         before = text[k - 1] if k else " "
         after = text[k + 1] if k + 1 < len(text) else " "
         if before.isalnum() and after.isalnum():
