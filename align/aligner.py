@@ -68,6 +68,11 @@ class AlignConfig:
     # dialogue dash or an opening quote) on one side but not on the other, times the
     # agreement of the two sides' numbers of turns. 0 switches it off.
     turn_start_penalty: float = 0.5
+    # The four structure costs above weigh fully in a document whose median best margin
+    # (cosine) is at most `free_margin` (a free translation), not at all from `close_margin`
+    # (a close one), linearly between. close_margin <= free_margin: always fully.
+    free_margin: float = 0.2
+    close_margin: float = 0.4
     # A 1-1 link is worth at least a 1-0 plus a 0-1 plus this: a sentence put in place of
     # another is a mistranslation (flagged as such), not an omission and an addition.
     substitution_margin: float = 0.15
@@ -372,7 +377,9 @@ class _BandedAligner:
         self._similarities()
         self.anchors = np.asarray(anchors, dtype=np.int64).reshape(-1, 2)
         self._length_ratio = _length_ratio(src.lengths, tgt.lengths)
+        self.margin = self._median_best_margin()
         self.scale = self._scale() if config.scale_free else 1.0
+        self.freedom = self._freedom()
         self.agreement: dict[tuple[int, int], np.ndarray] = {}
         paragraphs = _has_paragraphs(src, tgt)
         self.turns = None if paragraphs or turns is None or not all(t.any() for t in turns) else turns
@@ -387,7 +394,7 @@ class _BandedAligner:
         counts = len(np.unique(src.paragraphs)), len(np.unique(tgt.paragraphs))
         self.paragraph_agreement = min(counts) / max(counts)
         self.values = {t: self._values(*t) for t in self.types if t[0] and t[1]}
-        extra_cost = config.paragraph_skip_penalty if paragraphs else config.speech_skip_penalty
+        extra_cost = self.freedom * (config.paragraph_skip_penalty if paragraphs else config.speech_skip_penalty)
         self.src_skip, self.tgt_skip = (config.skip_penalty + extra_cost * extra for extra in shared)
         self.tgt_skip_cum = _cum(self.tgt_skip)
         # Whole units (paragraphs, else speech units) of two or more sentences left out cost
@@ -454,12 +461,26 @@ class _BandedAligner:
         self.src_nn_cum = np.concatenate([[0.0], np.cumsum(self.src_nn)])
         self.tgt_nn_cum = np.concatenate([[0.0], np.cumsum(self.tgt_nn)])
 
-    def _scale(self) -> float:
-        """Typical margin of a sentence's best 1-1 match: the unit of every value and penalty."""
+    def _median_best_margin(self) -> float:
+        """Typical margin of a sentence's best 1-1 match (cosine units)."""
         margins = self.sim - 0.5 * (self.src_nn[:, None] + self.tgt_nn[np.minimum(
             self.sim_lo[:, None] + np.arange(self.sim_width)[None, :], self.m - 1)])
         best = np.where(self.sim_valid, margins, -np.inf).max(axis=1)
-        return float(max(np.median(best[np.isfinite(best)]), self.config.min_scale))
+        return float(np.median(best[np.isfinite(best)]))
+
+    def _scale(self) -> float:
+        """The unit of every value and penalty: the median best margin, at least `min_scale`."""
+        return max(self.margin, self.config.min_scale)
+
+    def _freedom(self) -> float:
+        """How much the structure rules weigh in this document: 1 for a free translation (median
+        best margin at most `free_margin`), 0 for a close one (at least `close_margin`), linear
+        between: where sentences match their renderings closely, a missing match is itself
+        evidence of an omission; where every similarity is weak, only the structure can tell."""
+        low, high = self.config.free_margin, self.config.close_margin
+        if high <= low:
+            return 1.0
+        return float(np.clip((high - self.margin) / (high - low), 0.0, 1.0))
 
     def _gather_cum(self, p: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Weighted sum of cosines of source p with targets 0..j-1 in its stored range."""
@@ -507,10 +528,10 @@ class _BandedAligner:
             value = np.where(both, np.maximum(value, cfg.substitution_margin - (a + b) * cfg.skip_penalty), value)
         if self.turns is not None:
             mismatch = self.turns[0][ia] != self.turns[1][jb]
-            value = value - cfg.turn_start_penalty * self.turn_agreement * mismatch
+            value = value - cfg.turn_start_penalty * self.freedom * self.turn_agreement * mismatch
         if self.whole is not None and cfg.paragraph_start_penalty:
             mismatch = self.whole[0][ia] != self.whole[2][jb]
-            value = value - cfg.paragraph_start_penalty * self.paragraph_agreement * mismatch
+            value = value - cfg.paragraph_start_penalty * self.freedom * self.paragraph_agreement * mismatch
         reachable = self.inside & (rows >= a) & (self.cols >= b) & (self.cols <= self.m)
         return np.where(reachable, value, -np.inf)
 

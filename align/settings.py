@@ -36,6 +36,7 @@ LIMITS: dict[str, tuple[float, float | None]] = {
     "align.skip_penalty": (0, None), "align.merge_penalty": (0, None), "align.paragraph_penalty": (0, None),
     "align.paragraph_skip_penalty": (0, None), "align.paragraph_start_penalty": (0, None),
     "align.turn_start_penalty": (0, None), "align.speech_skip_penalty": (0, None),
+    "align.free_margin": (0, 2), "align.close_margin": (0, 2),
     "locate.candidates": (1, None), "locate.neighbours": (1, None), "locate.rounds": (1, None),
     "locate.context": (0, None), "locate.ann_threshold": (0, None), "locate.ann_probe": (1, None),
     "flags.min_links": (1, None), "flags.token_layer": (1, 12), "flags.partial_min_words": (1, None),

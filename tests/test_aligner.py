@@ -1,5 +1,7 @@
 """Aligner behaviour on controlled vectors: known gold, every sentence linked once."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -338,6 +340,10 @@ def test_recheck_splits_a_merge_that_composed_vectors_overrate():
     assert sorted(asked) == ["Quelle m. Quelle n.", "Ziel m. Ziel n."]
 
 
+# Structure rules at full weight whatever the vectors' margins (as for a free translation).
+FREE = AlignConfig(free_margin=0.0, close_margin=0.0)
+
+
 def _paragraphs(sizes):
     return np.repeat(np.arange(len(sizes)), sizes)
 
@@ -353,11 +359,15 @@ def test_weak_sentence_inside_a_translated_paragraph_is_merged_not_dropped():
     src_par = np.concatenate([_paragraphs([3] * 5), [4], _paragraphs([3] * 5) + 5])
     src_par[15] = 4  # sentence 15 shares paragraph 4 with sentences 12-14
     tgt_par = _paragraphs([3] * 10)
-    with_paragraphs = align_vectors(Side.of(src, paragraphs=src_par), Side.of(tgt, paragraphs=tgt_par))
+    with_paragraphs = align_vectors(Side.of(src, paragraphs=src_par), Side.of(tgt, paragraphs=tgt_par), FREE)
     _check_partition(with_paragraphs, 31, 30)
     assert not any(l.src and not l.tgt for l in with_paragraphs)
-    plain = align_vectors(Side.of(src), Side.of(tgt))
+    plain = align_vectors(Side.of(src), Side.of(tgt), FREE)
     assert ((15,), ()) in [(l.src, l.tgt) for l in plain]
+    # These vectors match closely (median best margin above `close_margin`): by default the
+    # missing match is evidence enough, and the sentence stays a 1-0 link.
+    default = align_vectors(Side.of(src, paragraphs=src_par), Side.of(tgt, paragraphs=tgt_par))
+    assert ((15,), ()) in [(l.src, l.tgt) for l in default]
 
 
 def test_whole_paragraph_left_out_stays_unlinked():
@@ -383,7 +393,7 @@ def test_long_paragraph_pairs_with_its_rendering_beyond_link_sizes():
     tgt = np.vstack([_noisy(base[:6], rng), _noisy(pieces, rng, 2.0), _noisy(base[6:], rng)])
     src_par = np.arange(13)
     tgt_par = np.concatenate([np.arange(6), [6] * 7, np.arange(7, 13)])
-    config = AlignConfig(recheck=False)
+    config = replace(FREE, recheck=False)
     links = [(l.src, l.tgt) for l in align_vectors(Side.of(src, paragraphs=src_par),
                                                    Side.of(tgt, paragraphs=tgt_par), config)]
     assert ((6,), tuple(range(6, 13))) in links
@@ -441,6 +451,6 @@ def test_turn_start_penalty_keeps_a_reply_with_its_turn():
                 [f"Line {k}." for k in range(7, 12)]
     tgt = np.vstack([_noisy(base[:6], rng), _noisy(reply[None], rng), _noisy(base[6:], rng)])
     tgt[7] = _noisy((base[6] + 0.3 * base[5])[None] / np.linalg.norm(base[6] + 0.3 * base[5]), rng, 0.1)[0]
-    links = [(l.src, l.tgt) for l in align_vectors(Side.of(src), Side.of(tgt), AlignConfig(recheck=False),
+    links = [(l.src, l.tgt) for l in align_vectors(Side.of(src), Side.of(tgt), replace(FREE, recheck=False),
                                                    texts=(src_texts, tgt_texts))]
     assert ((6,), (6, 7)) in links
