@@ -8,8 +8,11 @@ neighbours (margin) and divided by the document's typical best margin (so scores
 are scale-free across encoders), times a length-agreement factor, minus small
 penalties for merges and for merges across paragraph boundaries, plus a bonus per
 anchor pair inside the link (a number or name that two sentences share and no other
-sentence near either has). Each unlinked sentence (1-0, 0-1) costs a fixed penalty in
-the same units. The best path is found
+sentence near either has). Each unlinked sentence (1-0, 0-1) costs a penalty in the
+same units, more inside a paragraph (or, without paragraphs, a quotation or dialogue
+turn) than for a whole paragraph left out, weighed by how free the translation is
+(its median best margin): a free translation is weakly similar everywhere, so a weak
+match there is no evidence of an omission. The best path is found
 first on downsampled documents, then refined in a narrow band around the coarse
 path at each finer level, so time and memory grow linearly (as in Vecalign).
 Given an encoder callback, each unlinked sentence of the first path is re-scored as
