@@ -8,8 +8,11 @@ neighbours (margin) and divided by the document's typical best margin (so scores
 are scale-free across encoders), times a length-agreement factor, minus small
 penalties for merges and for merges across paragraph boundaries, plus a bonus per
 anchor pair inside the link (a number or name that two sentences share and no other
-sentence near either has). Each unlinked sentence (1-0, 0-1) costs a fixed penalty in
-the same units. The best path is found
+sentence near either has). Each unlinked sentence (1-0, 0-1) costs a penalty in the
+same units, more inside a paragraph (or, without paragraphs, a quotation or dialogue
+turn) than for a whole paragraph left out, weighed by how free the translation is
+(its median best margin): a free translation is weakly similar everywhere, so a weak
+match there is no evidence of an omission. The best path is found
 first on downsampled documents, then refined in a narrow band around the coarse
 path at each finer level, so time and memory grow linearly (as in Vecalign).
 Given an encoder callback, each unlinked sentence of the first path is re-scored as
@@ -47,8 +50,32 @@ class AlignConfig:
     continuation_bonus: float = 0.25
     # Count a bracket left open and closed by a following sentence as two cues.
     bracket_cues: bool = True
-    paragraph_penalty: float = 0.25
+    paragraph_penalty: float = 2.0
     skip_penalty: float = 0.2
+    # Extra cost of leaving unlinked a sentence that shares its paragraph with others, when
+    # both sides have paragraphs: translators drop whole paragraphs, while a sentence
+    # missing inside a translated paragraph is nearly always merged into a neighbour's
+    # rendering by a free translation. 0 switches it off.
+    paragraph_skip_penalty: float = 0.5
+    # Cost of a link that starts a paragraph on one side but not on the other, times the
+    # agreement of the two sides' paragraph counts (fewer / more): paragraphs that match in
+    # number are rendered one by one, so their starts coincide. 0 switches it off.
+    paragraph_start_penalty: float = 0.5
+    # Without paragraphs, the sentences of one quotation or dialogue turn (`speech_units`)
+    # stand in for a paragraph in the cost of leaving a sentence out, with this extra cost
+    # (weaker evidence than a paragraph: a faithful translation may drop a quoted sentence).
+    speech_units: bool = True
+    speech_skip_penalty: float = 0.25
+    dash_turns: bool = True
+    # Without paragraphs, the cost of a link that opens a speech turn (a line led by a
+    # dialogue dash or an opening quote) on one side but not on the other, times the
+    # agreement of the two sides' numbers of turns. 0 switches it off.
+    turn_start_penalty: float = 0.5
+    # The four structure costs above weigh fully in a document whose median best margin
+    # (cosine) is at most `free_margin` (a free translation), not at all from `close_margin`
+    # (a close one), linearly between. close_margin <= free_margin: always fully.
+    free_margin: float = 0.2
+    close_margin: float = 0.4
     # A 1-1 link is worth at least a 1-0 plus a 0-1 plus this: a sentence put in place of
     # another is a mistranslation (flagged as such), not an omission and an addition.
     substitution_margin: float = 0.15
@@ -144,6 +171,63 @@ def _inside_brackets(texts: Sequence[str], reach: int = 4) -> np.ndarray:
     return inside
 
 
+_QUOTES = "\"'«»“”„‘’‹›"
+_QUOTE_MARK = re.compile(f"[{re.escape(_QUOTES)}]")
+_DIALOGUE_DASH = re.compile(r"^\s*(?:--|\u2014)")
+_SPEECH_MAX = 8  # sentences of one speech unit at most (an unbalanced quote must not run on)
+
+
+def _quote_balance(text: str) -> int:
+    """Quotes opened minus quotes closed in ``text``, each mark read by its context (a mark
+    after a space or at the start, before a non-space, opens; one after a non-space, before
+    a space, punctuation or the end, closes; one between letters is an apostrophe)."""
+    balance = 0
+    for mark in _QUOTE_MARK.finditer(text):
+        k = mark.start()
+        before = text[k - 1] if k else " "
+        after = text[k + 1] if k + 1 < len(text) else " "
+        if before.isalnum() and after.isalnum():
+            continue
+        if (before.isspace() or before in "([\u2014\u2013-") and not after.isspace():
+            balance += 1
+        elif not before.isspace() and (after.isspace() or not after.isalnum()):
+            balance -= 1
+    return balance
+
+
+def opens_turn(text: str) -> bool:
+    """Whether a sentence opens a speech turn: led by a dialogue dash or an opening quote."""
+    return bool(_DIALOGUE_DASH.match(text)) or (text.lstrip()[:1] in _QUOTES and _quote_balance(text[:2]) > 0)
+
+
+def speech_units(texts: Sequence[str], dash_turns: bool = True) -> np.ndarray:
+    """Unit ids of one-sentence-per-line text without paragraphs: the sentences of one
+    quotation (from the one that opens it to the one that closes it) share a unit, and
+    with ``dash_turns`` so do a line opening with a dialogue dash (``-- Ну что? -- сказал
+    он.``) and the lines after it up to the next dash or quotation; any other sentence is
+    a unit of its own. A speech unit holds at most `_SPEECH_MAX` sentences."""
+    units = np.zeros(len(texts), dtype=np.int64)
+    unclosed = []  # units ended with a quote still open: not speech after all (a stray mark)
+    unit, depth, turn, size = -1, 0, False, 0
+    for k, text in enumerate(texts):
+        opens_turn = bool(_DIALOGUE_DASH.match(text))
+        starts_quote = text.lstrip()[:1] in _QUOTES
+        carry = depth > 0 or (dash_turns and turn and not opens_turn and not starts_quote)
+        if not carry or size >= _SPEECH_MAX:
+            if depth > 0:
+                unclosed.append(unit)
+            unit, size, depth, turn = unit + 1, 0, 0, False
+        turn = turn or opens_turn
+        depth = max(depth + _quote_balance(text), 0)
+        units[k] = unit
+        size += 1
+    if depth > 0:
+        unclosed.append(unit)
+    alone = np.isin(units, unclosed)
+    units[alone] = len(texts) + np.flatnonzero(alone)  # ids no other sentence has
+    return units
+
+
 _ANCHOR_TOKEN = re.compile(f"{DIGITS_RE.pattern}|{LETTERS_RE.pattern}")
 _ANCHOR_DIGITS = 2  # a figure anchors from two digits ("3" is too common)
 _ANCHOR_LETTERS = 4  # a capitalised word from four letters ("The", "Am" are not names)
@@ -205,7 +289,11 @@ def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig(), emb
     lo, hi = _band_from_coarse(src.vectors, tgt.vectors, config)
     anchors = (anchor_pairs(*texts, config.anchor_window)
                if texts is not None and config.anchor_bonus else [])
-    aligner = _BandedAligner(src, tgt, lo, hi, config, anchors)
+    units = (tuple(speech_units(text, config.dash_turns) for text in texts)
+             if texts is not None and config.speech_units else None)
+    turns = (tuple(np.array([opens_turn(t) for t in text]) for text in texts)
+             if texts is not None and config.turn_start_penalty else None)
+    aligner = _BandedAligner(src, tgt, lo, hi, config, anchors, units, turns)
     links = aligner.run()
     if (embed is not None and texts is not None and config.recheck
             and aligner.recheck(links, texts, lambda batch, side: _normalise(np.asarray(embed(batch)) - means[side]))):
@@ -269,7 +357,8 @@ class _BandedAligner:
     band at once, one array per link type."""
 
     def __init__(self, src: Side, tgt: Side, lo: np.ndarray, hi: np.ndarray, config: AlignConfig,
-                 anchors: Sequence[tuple[int, int]] = ()):
+                 anchors: Sequence[tuple[int, int]] = (), units: tuple[np.ndarray, np.ndarray] | None = None,
+                 turns: tuple[np.ndarray, np.ndarray] | None = None):
         self.src, self.tgt, self.config = src, tgt, config
         self.n, self.m = len(src.vectors), len(tgt.vectors)
         self.k = config.max_per_side
@@ -291,9 +380,33 @@ class _BandedAligner:
         self._similarities()
         self.anchors = np.asarray(anchors, dtype=np.int64).reshape(-1, 2)
         self._length_ratio = _length_ratio(src.lengths, tgt.lengths)
+        self.margin = self._median_best_margin()
         self.scale = self._scale() if config.scale_free else 1.0
+        self.freedom = self._freedom()
         self.agreement: dict[tuple[int, int], np.ndarray] = {}
+        paragraphs = _has_paragraphs(src, tgt)
+        self.turns = None if paragraphs or turns is None or not all(t.any() for t in turns) else turns
+        if self.turns is not None:
+            counts = self.turns[0].sum(), self.turns[1].sum()
+            self.turn_agreement = float(min(counts) / max(counts))
+        units = (src.paragraphs, tgt.paragraphs) if paragraphs else units
+        shared = [_shared(ids) for ids in units] if units is not None else [np.zeros(self.n), np.zeros(self.m)]
+        self.whole = (_paragraph_edges(src.paragraphs) + _paragraph_edges(tgt.paragraphs)
+                      if config.paragraph_skip_penalty and paragraphs and (shared[0].any() or shared[1].any())
+                      else None)
+        counts = len(np.unique(src.paragraphs)), len(np.unique(tgt.paragraphs))
+        self.paragraph_agreement = min(counts) / max(counts)
         self.values = {t: self._values(*t) for t in self.types if t[0] and t[1]}
+        extra_cost = self.freedom * (config.paragraph_skip_penalty if paragraphs else config.speech_skip_penalty)
+        self.src_skip, self.tgt_skip = (config.skip_penalty + extra_cost * extra for extra in shared)
+        self.tgt_skip_cum = _cum(self.tgt_skip)
+        # Whole units (paragraphs, else speech units) of two or more sentences left out cost
+        # the plain skip penalty each.
+        runs = units if units is not None and config.paragraph_skip_penalty else None
+        self.src_paragraphs = _paragraph_runs(runs[0]) if runs is not None else {}
+        self.tgt_paragraphs = _paragraph_runs(runs[1]) if runs is not None else {}
+        self.src_bounds = _paragraph_runs(src.paragraphs, 1) if self.whole is not None else {}
+        self.tgt_bounds = _paragraph_runs(tgt.paragraphs, 1) if self.whole is not None else {}
 
     def _similarities(self) -> None:
         """Cosines of source sentence p with the targets its rows can reach, cumulated."""
@@ -351,12 +464,26 @@ class _BandedAligner:
         self.src_nn_cum = np.concatenate([[0.0], np.cumsum(self.src_nn)])
         self.tgt_nn_cum = np.concatenate([[0.0], np.cumsum(self.tgt_nn)])
 
-    def _scale(self) -> float:
-        """Typical margin of a sentence's best 1-1 match: the unit of every value and penalty."""
+    def _median_best_margin(self) -> float:
+        """Typical margin of a sentence's best 1-1 match (cosine units)."""
         margins = self.sim - 0.5 * (self.src_nn[:, None] + self.tgt_nn[np.minimum(
             self.sim_lo[:, None] + np.arange(self.sim_width)[None, :], self.m - 1)])
         best = np.where(self.sim_valid, margins, -np.inf).max(axis=1)
-        return float(max(np.median(best[np.isfinite(best)]), self.config.min_scale))
+        return float(np.median(best[np.isfinite(best)]))
+
+    def _scale(self) -> float:
+        """The unit of every value and penalty: the median best margin, at least `min_scale`."""
+        return max(self.margin, self.config.min_scale)
+
+    def _freedom(self) -> float:
+        """How much the structure rules weigh in this document: 1 for a free translation (median
+        best margin at most `free_margin`), 0 for a close one (at least `close_margin`), linear
+        between: where sentences match their renderings closely, a missing match is itself
+        evidence of an omission; where every similarity is weak, only the structure can tell."""
+        low, high = self.config.free_margin, self.config.close_margin
+        if high <= low:
+            return 1.0
+        return float(np.clip((high - self.margin) / (high - low), 0.0, 1.0))
 
     def _gather_cum(self, p: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Weighted sum of cosines of source p with targets 0..j-1 in its stored range."""
@@ -397,6 +524,17 @@ class _BandedAligner:
             value = value - cfg.paragraph_penalty * crossings
         if (a, b) == (1, 1):
             value = np.maximum(value, cfg.substitution_margin - 2 * cfg.skip_penalty)
+        elif self.whole is not None:  # a paragraph rendered by a paragraph, as for 1-1 above
+            src_first, src_last, tgt_first, tgt_last = self.whole
+            both = (src_first[ia] & src_last[i - 1] & (self.src.paragraphs[ia] == self.src.paragraphs[i - 1])
+                    & tgt_first[jb] & tgt_last[j - 1] & (self.tgt.paragraphs[jb] == self.tgt.paragraphs[j - 1]))
+            value = np.where(both, np.maximum(value, cfg.substitution_margin - (a + b) * cfg.skip_penalty), value)
+        if self.turns is not None:
+            mismatch = self.turns[0][ia] != self.turns[1][jb]
+            value = value - cfg.turn_start_penalty * self.freedom * self.turn_agreement * mismatch
+        if self.whole is not None and cfg.paragraph_start_penalty:
+            mismatch = self.whole[0][ia] != self.whole[2][jb]
+            value = value - cfg.paragraph_start_penalty * self.freedom * self.paragraph_agreement * mismatch
         reachable = self.inside & (rows >= a) & (self.cols >= b) & (self.cols <= self.m)
         return np.where(reachable, value, -np.inf)
 
@@ -455,6 +593,8 @@ class _BandedAligner:
         each side whose best split into two links is valued within `recheck_close` of them."""
         cells = set()
         for i, j, a, b in ends:
+            if (a, b) not in self.values:  # a paragraph pair: no split to weigh
+                continue
             splits = [self._value(i - a + a1, j - b + b1, a1, b1) + self._value(i, j, a - a1, b - b1)
                       for a1 in range(1, a) for b1 in range(1, b)]
             if splits and max(splits) >= self._value(i, j, a, b) - self.config.recheck_close:
@@ -462,9 +602,10 @@ class _BandedAligner:
         return cells
 
     def _value(self, i: int, j: int, a: int, b: int) -> float:
-        """Value of the link of a sources and b targets ending at (i, j); -inf outside the band."""
+        """Value of the link of a sources and b targets ending at (i, j); -inf outside the band
+        or for a size no link type has (a paragraph pair)."""
         c = j - self.lo[i]
-        return float(self.values[(a, b)][i, c]) if 0 <= c < self.width else -np.inf
+        return float(self.values[(a, b)][i, c]) if 0 <= c < self.width and (a, b) in self.values else -np.inf
 
     @staticmethod
     def _unlinked_text(first: tuple[int, int, int, int], second: tuple[int, int, int, int],
@@ -480,10 +621,9 @@ class _BandedAligner:
         return float(src_sum @ tgt_sum / (np.linalg.norm(src_sum) * np.linalg.norm(tgt_sum) + 1e-12))
 
     def run(self) -> list[Link]:
-        n, width, skip = self.n, self.width, self.config.skip_penalty
+        n, width = self.n, self.width
         score = np.full((n + 1, width), -np.inf)
         back = np.full((n + 1, width), -1, dtype=np.int8)
-        ramp = skip * np.arange(width)
         skip_type = self.types.index((0, 1))
         for i in range(n + 1):
             row, row_back = score[i], back[i]
@@ -497,28 +637,124 @@ class _BandedAligner:
                 start, stop = max(0, -shift), min(width, width - shift)
                 if start >= stop:
                     continue
-                cand = score[prev, start + shift: stop + shift] + (self.values[(a, b)][i, start:stop] if b else -skip)
+                cand = score[prev, start + shift: stop + shift] + (self.values[(a, b)][i, start:stop] if b
+                                                                    else -self.src_skip[i - 1])
                 better = cand > row[start:stop]
                 row[start:stop][better] = cand[better]
                 row_back[start:stop][better] = t
-            # 0-1 links: row[c] = max(row[c], row[c-1] - skip), as one running maximum.
-            running = np.maximum.accumulate(row + ramp) - ramp
-            from_left = running > row + 1e-9  # tolerance: the ramp round trip is inexact
-            row_back[from_left] = skip_type
-            row[from_left] = running[from_left]
+            if i in self.src_bounds and self.tgt_bounds:
+                self._paragraph_pairs(i, score, back)
+            if i in self.src_paragraphs:  # the source paragraph ending here left out whole
+                prev = self.src_paragraphs[i]
+                shift = int(self.lo[i] - self.lo[prev])
+                start, stop = max(0, -shift), min(width, width - shift)
+                if start < stop:
+                    cand = score[prev, start + shift: stop + shift] - self.config.skip_penalty * (i - prev)
+                    better = cand > row[start:stop]
+                    row[start:stop][better] = cand[better]
+                    row_back[start:stop][better] = _SRC_PARAGRAPH
+            # 0-1 links: row[c] = max(row[c], row[c-1] - skip of target c-1), as one running maximum.
+            ramp = self.tgt_skip_cum[np.minimum(self.cols[i], self.m)]
+            self._skip_targets(row, row_back, ramp, skip_type)
+            if self.tgt_paragraphs:
+                lo, hi = int(self.lo[i]), int(self.lo[i]) + width - 1
+                jumped = False
+                for end in range(max(lo + 2, 1), min(hi, self.m) + 1):
+                    begin = self.tgt_paragraphs.get(end)
+                    if begin is None or begin < lo:
+                        continue
+                    cand = row[begin - lo] - self.config.skip_penalty * (end - begin)
+                    if cand > row[end - lo] + 1e-9:
+                        row[end - lo], row_back[end - lo], jumped = cand, _TGT_PARAGRAPH, True
+                if jumped:
+                    self._skip_targets(row, row_back, ramp, skip_type)
             row[~self.inside[i]] = -np.inf
         return self._trace(back)
+
+    def _paragraph_pairs(self, i: int, score: np.ndarray, back: np.ndarray) -> None:
+        """Links of a whole source paragraph ending at i with a whole target paragraph too
+        long for any link type, valued at the substitution floor: never worse than leaving
+        both paragraphs out (a paragraph split into many short sentences on one side)."""
+        start = self.src_bounds[i]
+        cfg = self.config
+        for end_j in range(int(self.lo[i]), int(self.lo[i]) + self.width):
+            begin = self.tgt_bounds.get(end_j)
+            if begin is None or (i - start, end_j - begin) in self.values:
+                continue
+            c0 = begin - self.lo[start]
+            if not 0 <= c0 < self.width:
+                continue
+            cand = score[start, c0] + cfg.substitution_margin - cfg.skip_penalty * (i - start + end_j - begin)
+            c = end_j - self.lo[i]
+            if cand > score[i, c]:
+                score[i, c], back[i, c] = cand, _PARAGRAPH_PAIR
+
+    @staticmethod
+    def _skip_targets(row: np.ndarray, row_back: np.ndarray, ramp: np.ndarray, skip_type: int) -> None:
+        running = np.maximum.accumulate(row + ramp) - ramp
+        from_left = running > row + 1e-9  # tolerance: the ramp round trip is inexact
+        row_back[from_left] = skip_type
+        row[from_left] = running[from_left]
 
     def _trace(self, back: np.ndarray) -> list[Link]:
         links: list[Link] = []
         i, j = self.n, self.m
         while i > 0 or j > 0:
-            a, b = self.types[int(back[i, j - self.lo[i]])]
+            code = int(back[i, j - self.lo[i]])
+            if code == _PARAGRAPH_PAIR:
+                start, begin = self.src_bounds[i], self.tgt_bounds[j]
+                links.append(Link(tuple(range(start, i)), tuple(range(begin, j)), self._composed_cosine(
+                    i, i - start, j, j - begin)))
+                i, j = start, begin
+                continue
+            if code == _SRC_PARAGRAPH:
+                start = self.src_paragraphs[i]
+                links += [Link((p,), (), 0.0) for p in range(i - 1, start - 1, -1)]
+                i = start
+                continue
+            if code == _TGT_PARAGRAPH:
+                start = self.tgt_paragraphs[j]
+                links += [Link((), (q,), 0.0) for q in range(j - 1, start - 1, -1)]
+                j = start
+                continue
+            a, b = self.types[code]
             cosine = self._composed_cosine(i, a, j, b) if a and b else 0.0
             links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), cosine))
             i, j = i - a, j - b
         links.reverse()
         return links
+
+
+# Back-pointer codes: a whole paragraph left out (source, target), a paragraph-pair link.
+_SRC_PARAGRAPH, _TGT_PARAGRAPH, _PARAGRAPH_PAIR = -2, -3, -4
+
+
+def _paragraph_runs(paragraphs: np.ndarray, least: int = 2) -> dict[int, int]:
+    """End (exclusive) → start of each run of at least ``least`` sentences with one paragraph id."""
+    runs, start = {}, 0
+    for k in range(1, len(paragraphs) + 1):
+        if k == len(paragraphs) or paragraphs[k] != paragraphs[start]:
+            if k - start >= least:
+                runs[k] = start
+            start = k
+    return runs
+
+
+def _paragraph_edges(paragraphs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each sentence begins its paragraph, and whether it ends it."""
+    change = paragraphs[1:] != paragraphs[:-1]
+    return np.concatenate([[True], change]), np.concatenate([change, [True]])
+
+
+def _has_paragraphs(src: Side, tgt: Side) -> bool:
+    """Both sides have two or more paragraphs (one-sentence-per-line input has none)."""
+    return len(np.unique(src.paragraphs)) > 1 and len(np.unique(tgt.paragraphs)) > 1
+
+
+def _shared(units: np.ndarray) -> np.ndarray:
+    """1 for each sentence that shares its unit (paragraph, speech) with another sentence."""
+    _, inverse, counts = np.unique(units, return_inverse=True, return_counts=True)
+    return (counts[inverse] > 1).astype(float)
 
 
 def _weights(lengths: np.ndarray, power: float) -> np.ndarray:

@@ -15,11 +15,12 @@ from align.check import CheckResult, annotated_copy, check_path
 from align.components import load_components
 from align.export.registry import ExportContext
 from align.flags import FlagConfig
-from align.locate import LocateConfig, locate_all
+from align.locate import LocateConfig
 from align.model import AlignedPair, BuildResult
 from align.errors import InputError
 from align.fileio import check_output_path
-from align.pipeline import Progress, flagged, list_input_files, load_document, manifest_path
+from align.pipeline import Progress, list_input_files, manifest_path
+from align.pipeline import locate as locate_in
 from align.pipeline import align_pair as align_pair_files
 from align.pipeline import build as run_build
 from align.settings import Settings, make_settings
@@ -58,15 +59,7 @@ def locate_texts(en_files: list[Path], ru_files: list[Path], settings: Settings,
     """Locate every English text in the Russian collection, align and flag (the CLI's
     ``locate``); ``progress`` shows a bar on long embedding runs."""
     components = load_components(settings, progress=progress)
-    encoder = components.encoder
-    collection = [load_document(Path(p), settings.src_lang, encoder, settings.cache, settings.presegmented,
-                                settings.max_bytes) for p in ru_files]
-    english = [load_document(Path(p), settings.tgt_lang, encoder, settings.cache, settings.presegmented,
-                             settings.max_bytes) for p in en_files]
-    pairs, unmatched = locate_all(english, collection, settings.locate, settings.align, encoder.encode,
-                                  settings.cache.index)
-    return BuildResult(tuple(collection), tuple(english), tuple(flagged(p, settings, components) for p in pairs),
-                       unmatched)
+    return locate_in(list(map(Path, en_files)), list(map(Path, ru_files)), settings, components)
 
 
 def align_pair(src: str | Path, tgt: str | Path, src_lang: str | None = None, tgt_lang: str | None = None, *,
@@ -89,12 +82,15 @@ def build(src_dir: str | Path, tgt_dir: str | Path, *, output: str | Path | None
           word_model: str | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
           presegmented: bool | None = None, cache_dir: str | Path | None = None, config: str | Path | None = None,
           align: AlignConfig | Section = None, locate: LocateConfig | Section = None,
-          flags: FlagConfig | Section = None, settings: Settings | None = None) -> BuildResult:
+          flags: FlagConfig | Section = None, settings: Settings | None = None, workers: int | None = None,
+          engine: str | None = None, address: str | None = None) -> BuildResult:
     """Align every document of two folders (pairs.csv, equal stems, else located passages);
-    with ``output``, write every output there as ``align build`` does."""
+    with ``output``, write every output there as ``align build`` does. ``workers``,
+    ``engine`` ("local" or "ray") and ``address`` say where the work runs (`align.engine`)."""
     chosen = settings_from(settings=settings, config=_path(config), cache_dir=_path(cache_dir), align=align,
                            locate=locate, flags=flags, encoder=model, word_model=word_model, src_lang=src_lang,
-                           tgt_lang=tgt_lang, presegmented=presegmented)
+                           tgt_lang=tgt_lang, presegmented=presegmented, workers=workers, engine=engine,
+                           address=address)
     inputs = build_inputs(Path(src_dir), Path(tgt_dir), _path(config))
     if output is not None:
         check_output_path(Path(output), [Path(src_dir), Path(tgt_dir), *inputs])

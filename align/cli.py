@@ -42,6 +42,9 @@ SET_HELP = "Set one setting, e.g. --set align.skip_penalty=0.25 (repeat; keys: `
 JSON_HELP = "Print the summary as JSON on stdout (tables go to stderr otherwise)."
 MIN_SCORE_HELP = ("TMX: links scoring below this (cosine) go to corpus.flagged.tmx, not corpus.tmx "
                   "(setting export.tmx_min_score, default 0).")
+WORKERS_HELP = "Worker processes (default 1: this process); with --engine ray, the Ray workers to use."
+ENGINE_HELP = "Where the work runs: local (this machine, default) or ray (a Ray cluster; pip install 'align[cluster]')."
+ADDRESS_HELP = "With --engine ray: the cluster (auto, or ray://HOST:10001); default: a Ray instance of this run."
 DB_HELP = "Also add the run to this corpus database in place (created if missing; a pair built again is replaced)."
 
 
@@ -116,6 +119,9 @@ def build(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
     min_score: Optional[float] = typer.Option(None, "--min-score", help=MIN_SCORE_HELP),
+    workers: Optional[int] = typer.Option(None, "--workers", help=WORKERS_HELP),
+    engine: Optional[str] = typer.Option(None, "--engine", help=ENGINE_HELP),
+    address: Optional[str] = typer.Option(None, "--address", help=ADDRESS_HELP),
 ) -> None:
     """Pair documents (pairs.csv, equal stems, else locate renderings), align, flag, export."""
     started = time.perf_counter()
@@ -123,7 +129,8 @@ def build(
         from align.api import build_corpus, build_inputs
 
         settings = _settings(cache_dir, config, sets, encoder=model, word_model=word_model, src_lang=src_lang,
-                             tgt_lang=tgt_lang, export=_export_options(min_score))
+                             tgt_lang=tgt_lang, export=_export_options(min_score),
+                             workers=workers, engine=engine, address=address)
         inputs = build_inputs(src_dir, tgt_dir, config)
         _check_output(output, [src_dir, tgt_dir, *inputs], db)
         with _bars() as tracked:
@@ -631,7 +638,7 @@ class _bars:
         self._progress.__enter__()
 
         def tracked(items: list[T], label: str) -> Iterator[T]:
-            task = self._progress.add_task(f"Reading {label} files", total=len(items))
+            task = self._progress.add_task(label, total=len(items))
             for item in items:
                 yield item
                 self._progress.advance(task)

@@ -12,3 +12,6 @@ class InputError(Exception):
         self.path = str(path) if path is not None else None
         self.problem = problem
         super().__init__(f"{self.path}: {problem}" if self.path else problem)
+
+    def __reduce__(self):  # raised in a worker process, re-raised in the driver
+        return InputError, (self.path, self.problem)

@@ -192,15 +192,38 @@ class EmbeddedDocument:
         return {p.index: p.segment for p in self.document.paragraphs if p.segment}
 
 
+Relation = Literal["translation", "partial", "retelling"]
+
+
+@dataclass(frozen=True)
+class RelationEvidence:
+    """What a located passage's relation label was decided from (``locate/relation.py``):
+    shares in 0..1 unless said otherwise; ``ru_words``/``en_words`` are None without a word model."""
+
+    links: int  # links with both sides
+    cosine: float  # median cosine of the links' summed sentence vectors
+    ru_words: float | None  # Russian content words with a counterpart (word alignment)
+    en_words: float | None  # English content words with a counterpart
+    order: float  # consecutive English sentences whose best Russian sentence moves forward
+    shared: float | None  # English figures and names found in the Russian passage (None: none)
+    length_ratio: float  # English characters / Russian characters of the linked sentences
+    ru_linked: float  # Russian sentences of the passage in a link with both sides
+    quoted: float | None  # English content words inside quotations with a counterpart (None: no quotation)
+    rendered: float | None  # links whose Russian and English words both have counterparts (a close rendering)
+
+
 @dataclass(frozen=True)
 class Passage:
-    """English sentences [en_start, en_end) render Russian rows [ru_start, ru_end)."""
+    """English sentences [en_start, en_end) render Russian rows [ru_start, ru_end);
+    ``relation`` says how (a located passage's label, with its evidence)."""
 
     en_start: int
     en_end: int
     ru_start: int
     ru_end: int
     score: float
+    relation: Relation = "translation"
+    evidence: RelationEvidence | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+
+import numpy as np
 
 from align.aligner import AlignConfig, Embed, Side, align_vectors
 from align.cache import CacheFolder
@@ -17,16 +17,19 @@ from align.components import Components
 from align.doccache import cached_document
 from align.embed import Encoder
 from align.errors import InputError
-from align.flags import flag_links
+from align.engine import Engine, open_engine
+from align.engine.base import Progress
+from align.engine.local import LocalEngine
+from align.engine.plan import embed_documents, word_rows
+from align.engine.tasks import align_task, flag_task, locate_task, read_task, worker_state
 from align.ingest import MAX_INPUT_BYTES, check_readable, read_document, read_lines
 from align.ingest.decode import decode_bytes
-from align.locate import locate_all
+from align.ingest.language import check_language
+from align.locate.search import make_search
 from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Sentence
 from align.segment import split_document
 from align.settings import Settings
 
-T = TypeVar("T")
-Progress = Callable[[list[T], str], Iterator[T]]  # (items, label) -> the items, reported as they pass
 
 
 def list_input_files(folder: Path) -> list[Path]:
@@ -83,22 +86,15 @@ def align_documents(src: EmbeddedDocument, tgt: EmbeddedDocument, config: AlignC
     return tuple(align_vectors(*sides, config, embed, (src.texts, tgt.texts)))
 
 
-def flagged(pair: AlignedPair, settings: Settings, components: Components) -> AlignedPair:
-    """The pair with every link flagged."""
-    links = flag_links(list(pair.links), pair.src.texts, pair.tgt.texts, pair.src.lang, pair.tgt.lang,
-                       settings.flags, components.words, components.vocabulary)
-    return replace(pair, links=tuple(links))
-
-
 def align_pair(src: Path, tgt: Path, settings: Settings, components: Components, *,
                with_flags: bool = True) -> AlignedPair:
-    """Align two files that translate each other; links carry flags unless ``with_flags`` is off."""
-    encoder = components.encoder
-    src_doc = load_document(src, settings.src_lang, encoder, settings.cache, settings.presegmented, settings.max_bytes)
-    tgt_doc = load_document(tgt, settings.tgt_lang, encoder, settings.cache, settings.presegmented, settings.max_bytes)
-    pair = AlignedPair(src_doc, tgt_doc, align_documents(src_doc, tgt_doc, settings.align, encoder.encode),
-                       "parallel")
-    return flagged(pair, settings, components) if with_flags else pair
+    """Align two files that translate each other; links carry flags unless ``with_flags`` is
+    off. The same stages as a build of that one pair, in this process."""
+    with LocalEngine(worker_state(settings, components)) as engine:
+        src_doc, tgt_doc = load_all(engine, [([Path(src)], settings.src_lang, None),
+                                             ([Path(tgt)], settings.tgt_lang, None)])
+        pair = AlignedPair(src_doc[0], tgt_doc[0], engine.map(align_task, [(src_doc[0], tgt_doc[0])])[0], "parallel")
+        return flag_all(engine, [pair])[0] if with_flags else pair
 
 
 def read_manifest(src_dir: Path, tgt_dir: Path) -> list[tuple[Path, Path]]:
@@ -160,28 +156,76 @@ def pair_by_name(src_files: list[Path], tgt_files: list[Path],
 
 def build(src_dir: Path, tgt_dir: Path, settings: Settings, components: Components,
           progress: Progress | None = None) -> BuildResult:
-    """Pair (manifest, equal stems) or locate, then align and flag every document."""
+    """Pair (manifest, equal stems) or locate, then align and flag every document, on the
+    engine ``settings`` name (`align.engine`): this function only plans the stages."""
     src_files, tgt_files = list_input_files(src_dir), list_input_files(tgt_dir)
     manifest = read_manifest(src_dir, tgt_dir)
-    src_docs = _load_all(src_files, settings.src_lang, "source", settings, components, progress)
-    tgt_docs = _load_all(tgt_files, settings.tgt_lang, "target", settings, components, progress)
-    embed = components.encoder.encode
-    named = pair_by_name(src_files, tgt_files, manifest)
-    pairs = [AlignedPair(src_docs[s], tgt_docs[t], align_documents(src_docs[s], tgt_docs[t], settings.align, embed),
-                         "parallel") for s, t in named]
-    paired_targets = {t for _, t in named}
-    unmatched: dict[str, tuple[int, ...]] = {}
-    targets = [tgt_docs[p] for p in tgt_files if p not in paired_targets]
-    if targets:
-        located, unmatched = locate_all(targets, list(src_docs.values()), settings.locate, settings.align, embed,
-                                        settings.cache.index)
-        pairs.extend(located)
-    return BuildResult(tuple(src_docs.values()), tuple(tgt_docs.values()),
-                       tuple(flagged(pair, settings, components) for pair in pairs), unmatched)
+    with open_engine(settings, components, progress) as engine:
+        src_list, tgt_list = load_all(engine, [(src_files, settings.src_lang, "source"),
+                                               (tgt_files, settings.tgt_lang, "target")])
+        src_docs, tgt_docs = dict(zip(src_files, src_list)), dict(zip(tgt_files, tgt_list))
+        named = pair_by_name(src_files, tgt_files, manifest)
+        sides = [(src_docs[s], tgt_docs[t]) for s, t in named]
+        aligned = engine.map(align_task, sides)
+        pairs = [AlignedPair(src, tgt, links, "parallel") for (src, tgt), links in zip(sides, aligned)]
+        paired_targets = {t for _, t in named}
+        targets = [tgt_docs[p] for p in tgt_files if p not in paired_targets]
+        located, unmatched = locate_on(engine, targets, src_list)
+        flagged_pairs = flag_all(engine, pairs + located)
+    return BuildResult(tuple(src_list), tuple(tgt_list), tuple(flagged_pairs), unmatched)
 
 
-def _load_all(files: list[Path], lang: str, label: str, settings: Settings, components: Components,
-              progress: Progress | None) -> dict[Path, EmbeddedDocument]:
-    tracked: Iterable[Path] = progress(files, label) if progress else files
-    return {p: load_document(p, lang, components.encoder, settings.cache, settings.presegmented, settings.max_bytes)
-            for p in tracked}
+def locate(en_files: list[Path], ru_files: list[Path], settings: Settings, components: Components,
+           progress: Progress | None = None) -> BuildResult:
+    """Locate every English text in the Russian collection, align and flag (``align locate``)."""
+    with open_engine(settings, components, progress) as engine:
+        collection, english = load_all(engine, [(ru_files, settings.src_lang, "source"),
+                                                (en_files, settings.tgt_lang, "target")])
+        located, unmatched = locate_on(engine, english, collection)
+        return BuildResult(tuple(collection), tuple(english), tuple(flag_all(engine, located)), unmatched)
+
+
+def load_all(engine: Engine, groups: list[tuple[list[Path], str, str | None]]) -> list[list[EmbeddedDocument]]:
+    """Read and segment each group of files (files, language, progress label), check each
+    is in its side's language (unless ``check_language`` is off; here in the driver, not
+    cached, so its warnings show on every run), then embed them all in one plan
+    (`embed_documents`)."""
+    read = [engine.map(read_task, [(Path(p), lang) for p in files], label=label and f"Reading {label} files")
+            for files, lang, label in groups]
+    if engine.state.settings.check_language:
+        for group, (_, lang, _) in zip(read, groups):
+            for document, _ in group:
+                check_language(document.text, lang, document.path)
+    embedded = embed_documents(engine, [doc for group in read for doc in group], label="Embedding")
+    out, start = [], 0
+    for group in read:
+        out.append(embedded[start:start + len(group)])
+        start += len(group)
+    return out
+
+
+def locate_on(engine: Engine, targets: list[EmbeddedDocument],
+              collection: list[EmbeddedDocument]) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
+    """Each target located in the collection (unflagged pairs, in target order) and the
+    sentences left without a source per target file; the search (its ANN index cached)
+    is built once by the driver and shared with every task."""
+    if not targets:
+        return [], {}
+    settings = engine.state.settings
+    search = make_search(np.vstack([d.vectors for d in collection]), settings.locate, settings.cache.index)
+    found = engine.map(locate_task, targets, shared=(collection, search))
+    pairs = [AlignedPair(collection[k], doc, links, "located", passages)
+             for doc, (located, _) in zip(targets, found) for k, links, passages in located]
+    return pairs, {str(doc.path): left for doc, (_, left) in zip(targets, found)}
+
+
+def flag_all(engine: Engine, pairs: list[AlignedPair]) -> list[AlignedPair]:
+    """Every pair flagged, its word vectors computed in batches first (`word_rows`)."""
+    rows = word_rows(engine, pairs)
+    return [replace(pair, links=links) for pair, links in zip(pairs, engine.map(flag_task, list(zip(pairs, rows))))]
+
+
+def flagged(pair: AlignedPair, settings: Settings, components: Components) -> AlignedPair:
+    """One pair flagged in this process, by the stages a build flags with (`align check`)."""
+    with LocalEngine(worker_state(settings, components)) as engine:
+        return flag_all(engine, [pair])[0]

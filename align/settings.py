@@ -40,14 +40,28 @@ class ExportConfig:
 # The config sections: a TOML table each, and a keyword argument of the Python API each.
 SECTIONS: dict[str, type] = {"align": AlignConfig, "locate": LocateConfig, "flags": FlagConfig,
                              "export": ExportConfig}
+# The values a text setting may take.
+CHOICES: dict[str, tuple[str, ...]] = {"engine": ("local", "ray")}
+# Where the work runs: never in the signature or the settings record, since no output
+# depends on it (tests/test_engine.py builds one corpus on each engine and compares the
+# files byte for byte); run.json keeps them apart, beside the date (`engine_record`).
+ENGINE_FIELDS = ("workers", "engine", "address")
 # Least (and greatest) values of the numeric settings whose other values make no sense.
 LIMITS: dict[str, tuple[float, float | None]] = {
-    "max_input_mb": (0.001, 1e6),
+    "max_input_mb": (0.001, 1e6), "workers": (1, 4096),
     "align.max_per_side": (1, None), "align.band": (1, None), "align.coarse_size": (2, None),
     "align.neighbours": (1, None), "align.anchor_window": (0, None), "align.min_scale": (1e-6, None),
     "align.skip_penalty": (0, None), "align.merge_penalty": (0, None), "align.paragraph_penalty": (0, None),
+    "align.paragraph_skip_penalty": (0, None), "align.paragraph_start_penalty": (0, None),
+    "align.turn_start_penalty": (0, None), "align.speech_skip_penalty": (0, None),
+    "align.free_margin": (0, 2), "align.close_margin": (0, 2),
     "locate.candidates": (1, None), "locate.neighbours": (1, None), "locate.rounds": (1, None),
     "locate.context": (0, None), "locate.ann_threshold": (0, None), "locate.ann_probe": (1, None),
+    "locate.relation_word_cosine": (-1.0, 1.0), "locate.quote_words": (0.0, 1.0), "locate.retelling_words": (0.0, 1.0),
+    "locate.rendered_links": (0.0, 1.0),
+    "locate.translation_cosine": (-1.0, 1.0), "locate.retelling_cosine": (-1.0, 1.0),
+    "locate.retelling_order": (0.0, 1.0), "locate.partial_linked": (0.0, 1.0), "locate.partial_word_gap": (0.0, 1.0),
+    "locate.partial_length_ratio": (1e-6, 1.0),
     "flags.min_links": (1, None), "flags.token_layer": (1, 12), "flags.partial_min_words": (1, None),
     "flags.partial_major_run": (1, None), "export.tmx_min_score": (-1.0, 1.0),
 }
@@ -66,6 +80,10 @@ class Settings:
     presegmented: bool = False
     outputs: tuple[str, ...] = ()  # output file names to write (`align outputs`); empty: every one the run has
     max_input_mb: float = 100.0  # larger input files are refused (a clear error, not hours of reading)
+    check_language: bool = True  # refuse a document in another language than its side's, warn on a mixed one
+    workers: int = 1  # worker processes (local pool) or Ray workers; 1 with engine "local": this process
+    engine: str = "local"  # "local" (this machine) or "ray" (a Ray cluster: pip install 'align[cluster]')
+    address: str = ""  # the Ray cluster ("auto", "ray://host:10001"); empty: a Ray instance of this process
     align: AlignConfig = AlignConfig()
     locate: LocateConfig = LocateConfig()
     flags: FlagConfig = FlagConfig()
@@ -82,9 +100,12 @@ class Settings:
         return word_model_name(self.word_model, self.encoder)
 
     def record(self) -> dict[str, Any]:
-        """Every field as plain JSON values (configs as tables), for run.json."""
+        """Every field but where the run ran (`ENGINE_FIELDS`) as plain JSON values (configs
+        as tables), for run.json."""
         out: dict[str, Any] = {}
         for f in fields(self):
+            if f.name in ENGINE_FIELDS:
+                continue
             value = getattr(self, f.name)
             if dataclasses.is_dataclass(value) and not isinstance(value, CacheFolder):
                 out[f.name] = dataclasses.asdict(value)
@@ -93,6 +114,10 @@ class Settings:
             else:
                 out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
+
+    def engine_record(self) -> dict[str, Any]:
+        """Where the run ran (run.json's ``engine``, left out of the corpus database)."""
+        return {name: getattr(self, name) for name in ENGINE_FIELDS}
 
     def signature(self) -> str:
         """One line that tells two runs apart: version, encoders, languages, segmentation,
@@ -216,6 +241,8 @@ def _apply_section(config: Any, section: str, data: Mapping[str, Any], source: s
 
 
 def _in_range(value: Any, key: str, source: str) -> Any:
+    if key in CHOICES and value not in CHOICES[key]:
+        raise InputError(source, f"setting {key!r} must be one of {', '.join(CHOICES[key])}, got {value!r}")
     least, most = LIMITS.get(key, (None, None))
     if (least is not None and value < least) or (most is not None and value > most):
         bounds = f"at least {least}" if most is None else f"between {least} and {most}"

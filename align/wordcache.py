@@ -34,8 +34,9 @@ class CachedWordModel:
     def _key(self, text: str) -> bytes:
         return hashlib.sha256(f"{self.model_id}\0{text}".encode("utf-8", "surrogatepass")).digest()
 
-    def words(self, texts: Sequence[str]) -> list[Words]:
-        """``model.words(texts)``, computing only the texts not cached before."""
+    def words(self, texts: Sequence[str], *, keep: bool = True) -> list[Words]:
+        """``model.words(texts)``, computing only the texts not cached before; ``keep``
+        off: what is computed is not stored (see `UnkeptWords`)."""
         keys = {text: self._key(text) for text in texts}
         stored = self.store.get_many(list(keys.values()))
         found = {text: _decode(text, stored[key]) for text, key in keys.items() if key in stored}
@@ -43,8 +44,23 @@ class CachedWordModel:
         if misses:
             fresh = self.model.words(misses)
             found.update(zip(misses, fresh))
-            self.store.put_many([(keys[text], *_encode(words)) for text, words in zip(misses, fresh)])
+            if keep:
+                self.store.put_many([(keys[text], *_encode(words)) for text, words in zip(misses, fresh)])
         return [found[text] for text in texts]
+
+
+class UnkeptWords:
+    """A cached word model that reads the cache but stores nothing: for a stage whose
+    batches depend on what it finds (locate's relation labels), so that the cache's rows
+    come only from the planned chunks every engine cuts alike (`engine.plan.word_rows`):
+    a text's vectors differ slightly with the batch it is computed in."""
+
+    def __init__(self, words: CachedWordModel) -> None:
+        self.cached = words
+        self.model_id = words.model_id
+
+    def words(self, texts: Sequence[str]) -> list[Words]:
+        return self.cached.words(texts, keep=False)
 
 
 def _encode(words: Words) -> tuple[int, int, bytes, bytes]:

@@ -37,7 +37,9 @@ from align.aligner import AlignConfig, Side, align_vectors
 from align.cache import resolve_cache
 from align.embed import ConcatEncoder, load_encoder
 from align.scoring import LinkIds, read_links, score_alignment
-from align.segment import split_spans
+from align.model import Document, Paragraph
+from align.segment import split_document, split_spans
+from align.settings import make_settings, parse_assignment
 
 DATA = ROOT.parent / "shared" / "data"
 SEED = 20261121
@@ -108,6 +110,49 @@ def chekhov() -> list[Case]:
             sides.append((sentences, ids))
         docs.append(Doc(sides[0][0], sides[1][0], sides[0][1], sides[1][1], None))
     return [Case("Chekhov ru-en paragraphs", "use-m3", docs)]
+
+
+def anna_karenina() -> list[Case]:
+    """Tolstoy/Garnett, vol. 1: one segment per line (dialogue lines start with "--"),
+    sentence gold with 1-0/0-1 links; no paragraph structure is given."""
+    folder = DATA / "anna_karenina_vol1_ru-en"
+    src, tgt = _file_lines(folder / "ru.txt"), _file_lines(folder / "en.txt")
+    return [Case("Anna Karenina vol.1 ru-en", "use-m3",
+                 [Doc(src, tgt, [0] * len(src), [0] * len(tgt), read_links(folder / "gold.links"))])]
+
+
+def literary() -> list[Case]:
+    """The 12 books of literary_ru-en_paragraphs, one case each: paragraph i <-> i (line 1,
+    the author, left out as in the Chekhov set), each side split into sentences as
+    `align pair` splits a document; an English line with no text is a real omission."""
+    folder = DATA / "literary_ru-en_paragraphs"
+    cases = []
+    for ru in sorted(folder.glob("*_ru.txt")):
+        src, src_par = _split_paragraphs(_paragraph_lines(ru), "ru")
+        tgt, tgt_par = _split_paragraphs(_paragraph_lines(ru.with_name(ru.name[:-len("_ru.txt")] + "_en.txt")), "en")
+        cases.append(Case(f"literary: {ru.name[:-len('_ru.txt')]}", "use-m3", [Doc(src, tgt, src_par, tgt_par, None)]))
+    return cases
+
+
+def _paragraph_lines(path: Path) -> list[str]:
+    """Paragraph lines after the author line, tags removed, soft breaks as spaces (may be empty)."""
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", line.replace("<delimiter>", " "))).strip()
+            for line in _file_lines(path)[1:]]
+
+
+def _split_paragraphs(paragraphs: list[str], lang: str) -> tuple[list[str], list[int]]:
+    """Sentences and their paragraph ids, split with one model for the whole document
+    (as `align.segment.split_document` does)."""
+    document = Document(Path(f"bench.{lang}"), lang, "\n".join(paragraphs),
+                        tuple(Paragraph(k, text, 0, len(text)) for k, text in enumerate(paragraphs) if text))
+    sentences = split_document(document)
+    return [s.text for s in sentences], [s.paragraph for s in sentences]
+
+
+def _file_lines(path: Path) -> list[str]:
+    """Every line of a file (blank ones too: gold ids count them), without the final newline."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return [line.rstrip("\r") for line in (lines[:-1] if lines and not lines[-1] else lines)]
 
 
 def scale() -> list[Case]:
@@ -188,13 +233,15 @@ class TimedEncoder:
         return self.cached.encode(list(texts))
 
 
-def ours(config: AlignConfig) -> Method:
+def ours(config: AlignConfig, cached_recheck: bool = False) -> Method:
     """Our aligner as `align build` / `align pair` run it: with the (uncached) encoder for
-    the re-check, which runs unless ``config.recheck`` is off."""
+    the re-check, which runs unless ``config.recheck`` is off; ``cached_recheck`` embeds
+    the re-checked texts through the cache instead (--quick: same links, no real cost)."""
     def run(doc: Doc, sv: np.ndarray, tv: np.ndarray, enc: TimedEncoder) -> list[LinkIds]:
         src = Side.of(sv, [len(s) for s in doc.src], doc.src_par)
         tgt = Side.of(tv, [len(s) for s in doc.tgt], doc.tgt_par)
-        return [(l.src, l.tgt) for l in align_vectors(src, tgt, config, enc.raw.encode, (doc.src, doc.tgt))]
+        embed = enc.encode if cached_recheck else enc.raw.encode
+        return [(l.src, l.tgt) for l in align_vectors(src, tgt, config, embed, (doc.src, doc.tgt))]
     return run
 
 
@@ -318,9 +365,8 @@ def _joined_vectors(texts: list[str], k: int, enc: TimedEncoder) -> dict[int, np
     return out
 
 
-def methods(selected: set[str]) -> dict[str, Method]:
-    default = AlignConfig()
-    table: dict[str, Method] = {"ours": ours(default)}  # as `align build` / `align pair` run it
+def methods(selected: set[str], quick: bool = False, default: AlignConfig = AlignConfig()) -> dict[str, Method]:
+    table: dict[str, Method] = {"ours": ours(default, quick)}  # as `align build` / `align pair` run it
     if "ablations" in selected:
         table["ours − re-check"] = ours(replace(default, recheck=False))
         # Raw cosine units: the penalties of the scale-free default times a typical scale (~0.3).
@@ -356,6 +402,8 @@ def run_case(case: Case, name: str, method: Method, enc: TimedEncoder, vectors: 
     links: list[LinkIds] = []
     gold: list[LinkIds] = []
     crossing = total = 0
+    # paragraph gold: false 1-0 (of sentences in translated paragraphs), 0-1, 1-0 of omitted paragraphs
+    null_counts = np.zeros(6, dtype=np.int64)
     par_pred: list[LinkIds] = []
     par_gold: list[LinkIds] = []
     seconds = 0.0
@@ -377,6 +425,14 @@ def run_case(case: Case, name: str, method: Method, enc: TimedEncoder, vectors: 
             full = [link for link in found if link[0] and link[1]]
             total += len(full)
             crossing += sum({doc.src_par[i] for i in s} != {doc.tgt_par[j] for j in t} for s, t in full)
+            translated = set(doc.tgt_par)
+            unlinked_src = {i for s, t in found if not t for i in s}
+            unlinked_tgt = {j for s, t in found if not s for j in t}
+            src_kept = [i for i in range(len(doc.src)) if doc.src_par[i] in translated]
+            src_left = [i for i in range(len(doc.src)) if doc.src_par[i] not in translated]
+            null_counts += np.array([sum(i in unlinked_src for i in src_kept), len(src_kept),
+                                     len(unlinked_tgt), len(doc.tgt),
+                                     sum(i in unlinked_src for i in src_left), len(src_left)])
             offset = len(par_gold)
             par_pred += [_shift(link, offset, offset) for link in _paragraph_links(found, doc)]
             par_gold += [((offset + k,), (offset + k,)) for k in range(max(doc.src_par) + 1)]
@@ -392,7 +448,10 @@ def run_case(case: Case, name: str, method: Method, enc: TimedEncoder, vectors: 
                    **({"null_p": s.null.precision, "null_r": s.null.recall}
                       if any(not (g[0] and g[1]) for g in gold) else {}))
     if total:
-        row.update(crossing=crossing / total, para_f1=score_alignment(par_pred, par_gold).strict.f1)
+        row.update(crossing=crossing / total, para_f1=score_alignment(par_pred, par_gold).strict.f1,
+                   false_10=null_counts[0] / max(null_counts[1], 1), false_01=null_counts[2] / max(null_counts[3], 1))
+        if null_counts[5]:
+            row.update(omission_r=null_counts[4] / null_counts[5])
     return row
 
 
@@ -457,9 +516,11 @@ def cli_row(model: str = "use-m3") -> dict:
             "null_p": s.null.precision, "null_r": s.null.recall, "align_s": seconds}
 
 
-SETS = {"textberg": textberg, "parice": parice, "wmt21": wmt21, "chekhov": chekhov}
+SETS = {"textberg": textberg, "parice": parice, "wmt21": wmt21, "chekhov": chekhov, "anna": anna_karenina,
+        "literary": literary}
 REQUIRED = {"textberg": "textberg_de-fr_dev", "parice": "parice_en-is", "wmt21": "wmt21_ru-en",
-            "chekhov": "chekhov_ru-en_paragraphs"}
+            "chekhov": "chekhov_ru-en_paragraphs", "anna": "anna_karenina_vol1_ru-en",
+            "literary": "literary_ru-en_paragraphs"}
 
 
 def _fmt(value, digits: int = 3) -> str:
@@ -470,7 +531,8 @@ def _fmt(value, digits: int = 3) -> str:
 
 def print_table(rows: list[dict]) -> None:
     cols = [("set", None), ("model", None), ("method", None), ("strict_p", 3), ("strict_r", 3), ("strict_f1", 3),
-            ("lax_p", 3), ("lax_r", 3), ("lax_f1", 3), ("null_p", 3), ("null_r", 3), ("crossing", 3),
+            ("lax_p", 3), ("lax_r", 3), ("lax_f1", 3), ("null_p", 3), ("null_r", 3), ("false_10", 3),
+            ("false_01", 3), ("omission_r", 3), ("crossing", 3),
             ("para_f1", 3), ("align_s", 2), ("peak_mb", 1), ("total_per_1k_s", 2), ("ratio_to_embed_once", 2)]
     print("| " + " | ".join(c for c, _ in cols) + " |")
     print("|" + "|".join("---" if d is None else "---:" for _, d in cols) + "|")
@@ -483,10 +545,15 @@ def main() -> None:
     parser.add_argument("--sets", default="textberg,parice,wmt21,chekhov,scale")
     parser.add_argument("--methods", default="ours,sentalign,bertalign-style,lingtrain,ablations,cli")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--quick", action="store_true", help="scores only: re-check through the embedding "
+                        "cache, no uncached embed-once timing, no memory tracing (for iterating on the aligner)")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="an AlignConfig field for every 'ours' method (repeatable)")
     parser.add_argument("--model", help="encoder for every set instead of each set's default "
                         "(use-m3, e5-small, use-m3+e5-small or a sentence-transformers model)")
     args = parser.parse_args()
     selected = set(args.methods.split(","))
+    config = make_settings(sets=dict(parse_assignment(f"align.{item}") for item in args.set)).align
     rows = []
     for key in args.sets.split(","):
         if key == "scale":
@@ -500,10 +567,11 @@ def main() -> None:
                 case = replace(case, model=args.model)
             enc = TimedEncoder(case.model)
             vectors = [(enc.encode(d.src), enc.encode(d.tgt)) for d in case.docs]
-            embed_once = embed_once_seconds(case, enc)
-            for name, method in methods(selected).items():
+            embed_once = 0.0 if args.quick else embed_once_seconds(case, enc)
+            for name, method in methods(selected, args.quick, config).items():
                 try:
-                    rows.append(run_case(case, name, method, enc, vectors, embed_once, name.startswith("ours")))
+                    rows.append(run_case(case, name, method, enc, vectors, embed_once,
+                                         name.startswith("ours") and not args.quick))
                 except Exception as error:  # noqa: BLE001 (a peer that cannot run is reported, not fatal)
                     rows.append({"set": case.name, "model": case.model, "method": f"{name}: FAILED {error!r}"[:120]})
                 print(rows[-1], file=sys.stderr)

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from chromium import headless_chromium  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "literary_ru-en_paragraphs"
 TARGETS = {"edition_s": 3.0, "html_open_s": 1.0, "epub_ratio": 2.0}
@@ -37,18 +39,7 @@ def as_html(text_file: Path, out: Path) -> Path:
 
 def open_time(page: Path, runs: int = 3) -> float:
     """Best of ``runs``: navigation start to the load event, in Debian's headless Chromium."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    profile = tempfile.mkdtemp(prefix="align-bench-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
-        driver.set_window_size(1280, 900)
+    with headless_chromium() as driver:
         times = []
         for _ in range(runs):
             driver.get("about:blank")
@@ -56,9 +47,6 @@ def open_time(page: Path, runs: int = 3) -> float:
             times.append(driver.execute_script(
                 "var n=performance.getEntriesByType('navigation')[0];return n.loadEventEnd-n.startTime;") / 1000)
         return min(times)
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def main() -> int:

@@ -8,7 +8,16 @@ references (A or B at random), interleaved with runs of unrelated NTREX English
 sentences. Scored at span level: a found passage counts when it overlaps a gold pair
 by at least 50 % of the shorter span on each side (characters). Also reported:
 sentence-level precision/recall of links, and the share of no-counterpart English
-sentences left unlinked.
+sentences left unlinked. Passages labelled retelling give no links: P/R count the
+rendered ones (translation, partial); ``all_P`` counts every passage found.
+
+Relation labels (a second haystack, ``relation_run``): each found passage of the main
+texts is gold ``translation``; English texts made of abridged renderings (two
+sentences kept, two skipped) and of quotations inside another text's frame (an NTREX
+sentence + "the report added: “<reference>”") are gold ``partial``; and the English of a
+WMT21 document withheld from that haystack, whose story another outlet's Russian report
+in it tells (Navy Day, hockey, Covid: 5-letter stem overlap of the two Russian documents
+at least .45), is gold ``retelling`` or nothing. Label accuracy is reported per class.
 
     .venv/bin/python scripts/bench_locate.py [--seed 0] [--json OUT]
     .venv/bin/python scripts/bench_locate.py --scale 1000000   # ANN index on synthetic vectors
@@ -128,9 +137,12 @@ def run(seed: int, model: str, show_errors: bool = False) -> dict:
     from align.embed import load_encoder
     from align.locate import LocateConfig, locate_and_align, make_search
     from align.pipeline import load_document
+    from align.settings import Settings
+    from align.wordcache import load_word_model
 
     cache = resolve_cache(None, os.environ)
     encoder = load_encoder(model, cache)
+    words = load_word_model(Settings().word_model, model, cache)
     with tempfile.TemporaryDirectory() as tmp:
         ru_dir, en_dir, gold, segments, commentary = build_sets(Path(tmp), seed)
         started = time.perf_counter()
@@ -141,10 +153,12 @@ def run(seed: int, model: str, show_errors: bool = False) -> dict:
         search = make_search(np.vstack([d.vectors for d in collection]), LocateConfig(), cache.index)
         found, links = [], []
         for doc in english:  # flags are not scored here: the pairs stay unflagged
-            for pair in locate_and_align(doc, collection, LocateConfig(), AlignConfig(), search, encoder.encode):
+            for pair in locate_and_align(doc, collection, LocateConfig(), AlignConfig(), search, encoder.encode,
+                                         words):
                 sents_en, sents_ru = doc.sentences, pair.src.sentences
                 for p in pair.passages:
-                    found.append({"en": doc.path.name, "ru": pair.src.path.name,
+                    found.append({"en": doc.path.name, "ru": pair.src.path.name, "relation": p.relation,
+                                  "evidence": p.evidence,
                                   "en_span": (sents_en[p.en_start].start, sents_en[p.en_end - 1].end),
                                   "ru_span": (sents_ru[p.ru_start].start, sents_ru[p.ru_end - 1].end)})
                 for link in pair.links:
@@ -164,6 +178,14 @@ def run(seed: int, model: str, show_errors: bool = False) -> dict:
         return (f["en"] == g["en"] and overlaps(f["en_span"], g["en_span"])
                 and len(found_words & gold_words) >= 0.5 * max(len(found_words), 1))
 
+    every = found
+    all_tp = sum(any(hit(f, g) for g in gold) for f in every)
+    if show_errors:
+        for f in every:
+            if any(hit(f, g) for g in gold) and f["relation"] != "translation":
+                print(f"translation labelled {f['relation']}: {f['en']} {f['evidence']}")
+    translation_labels = [f["relation"] for f in every if any(hit(f, g) for g in gold)]
+    found = [f for f in every if f["relation"] != "retelling"]
     tp = sum(any(hit(f, g) for g in gold) for f in found)
     if show_errors:
         en_texts = {d.path.name: d.document.raw for d in english}
@@ -203,15 +225,140 @@ def run(seed: int, model: str, show_errors: bool = False) -> dict:
     return {
         "seed": seed, "model": model, "gold_pairs": len(gold), "found": len(found),
         "P": p, "R": r, "F1": 2 * p * r / (p + r) if p + r else 0.0,
+        "all_found": len(every), "all_P": all_tp / len(every) if every else 0.0,
+        "translation_label_acc": translation_labels.count("translation") / max(len(translation_labels), 1),
+        "translation_labels": _counts(translation_labels),
+        "false_labels": _counts([f["relation"] for f in every if not any(hit(f, g) for g in gold)]),
         "P_near_copies_ok": tp_near / len(found) if found else 0.0,
         "duplicates_found": f"{dup_found}/{len(dup_docs)}",
         "sentence_P": correct / link_units if link_units else 0.0,
         "sentence_R": len(linked_rendering) / rendering_total if rendering_total else 0.0,
         "no_counterpart_unlinked": 1 - len(linked_commentary) / commentary_total if commentary_total else 0.0,
+        **relation_run(seed, encoder, words, cache, show_errors),
         "ru_sentences": int(sum(len(d.sentences) for d in collection)),
         "en_sentences": int(sum(len(d.sentences) for d in english)),
         "embed_s": round(embedded, 1), "locate_align_s": round(located, 1),
     }
+
+
+def _counts(labels: list[str]) -> str:
+    return " ".join(f"{name}:{labels.count(name)}" for name in ("translation", "partial", "retelling"))
+
+
+def same_story(docs: dict, min_overlap: float = 0.45) -> dict[str, str]:
+    """Documents withheld (the key) whose story another document (the value) reports:
+    shares of 5-letter stems of the two Russian texts, greedy, each document used once."""
+    stems = {d: _stems(" ".join(s[1] for s in segs)) for d, segs in docs.items()}
+    ids = sorted(docs)
+    scored = sorted(((len(stems[a] & stems[b]) / min(len(stems[a]), len(stems[b])), a, b)
+                     for i, a in enumerate(ids) for b in ids[i + 1:]), reverse=True)
+    withheld: dict[str, str] = {}
+    for overlap, a, b in scored:
+        if overlap < min_overlap:
+            break
+        if a not in withheld and b not in withheld and a not in withheld.values():
+            withheld[a] = b
+    return withheld
+
+
+def relation_run(seed: int, encoder, words, cache, show_errors: bool = False) -> dict:
+    """Label accuracy on abridged renderings and quotations in a frame (gold partial) and on
+    other outlets' reports of a withheld document's story (gold retelling or nothing)."""
+    from align.aligner import AlignConfig
+    from align.locate import LocateConfig, locate_and_align, make_search
+    from align.pipeline import load_document
+
+    rng = random.Random(seed + 100)
+    docs = read_wmt()
+    withheld = same_story(docs)
+    ntrex = [line.strip() for line in NTREX.read_text(encoding="utf-8").splitlines() if line.strip()]
+    usable = [d for d in sorted(docs) if d not in withheld and len(docs[d]) >= 12]
+    rng.shuffle(usable)
+    with tempfile.TemporaryDirectory() as tmp:
+        ru_dir, en_dir = Path(tmp) / "ru", Path(tmp) / "en"
+        ru_dir.mkdir()
+        en_dir.mkdir()
+        ru_spans = {}
+        for doc_id in sorted(docs):
+            if doc_id not in withheld:
+                text, spans = write_segments([(p, ru) for p, ru, _, _ in docs[doc_id]])
+                (ru_dir / f"wmt_{doc_id}.txt").write_text(text, encoding="utf-8")
+                ru_spans[doc_id] = spans
+        gold: list[dict] = []
+        cursor = rng.randrange(len(ntrex))
+
+        def filler(n: int) -> list[tuple[str, str]]:
+            nonlocal cursor
+            cursor += n
+            return [(f"f{cursor}-{i // 3}", ntrex[(cursor + i) % len(ntrex)]) for i in range(n)]
+
+        texts: dict[str, list[tuple[str, str]]] = {}
+        parts: list[tuple[str, str, int, int, str, str | None]] = []  # text, label, first, last segment, doc, ru doc
+        for k, doc_id in enumerate(usable[:12]):
+            segs = docs[doc_id]
+            start = rng.randrange(0, len(segs) - 10)
+            name = f"relation_{k % 4}.txt"
+            body = texts.setdefault(name, [])
+            body += filler(rng.randint(2, 5))
+            if k % 2 == 0:  # abridged: two kept, two skipped
+                kept = [i for i in range(start, start + 10) if (i - start) % 4 < 2]
+                chosen = [(segs[i][0], segs[i][rng.choice((2, 3))]) for i in kept]
+            else:  # quoted inside another text's frame
+                kept = list(range(start, start + 3))
+                frames = filler(3)
+                chosen = [(f"q{k}", f"{frame.rstrip('.!?')}, the report added: “{segs[i][2]}”")
+                          for (_, frame), i in zip(frames, kept)]
+            parts.append((name, "partial", len(body), len(body) + len(chosen), doc_id, doc_id))
+            body += chosen
+        for k, (doc_id, other) in enumerate(sorted(withheld.items())):
+            name = f"relation_{k % 4}.txt"
+            body = texts.setdefault(name, [])
+            body += filler(rng.randint(2, 5))
+            segs = docs[doc_id]
+            parts.append((name, "retelling", len(body), len(body) + len(segs), doc_id, other))
+            body += [(f"r{k}-{p}", en) for p, _, en, _ in segs]
+        en_spans = {}
+        for name, body in texts.items():
+            text, spans = write_segments(body)
+            (en_dir / name).write_text(text, encoding="utf-8")
+            en_spans[name] = spans
+        for name, label, first, last, doc_id, ru_doc in parts:
+            span = (en_spans[name][first][0], en_spans[name][last - 1][1])
+            ru = ru_spans.get(ru_doc)
+            gold.append({"en": name, "label": label, "en_span": span, "ru": f"wmt_{ru_doc}.txt",
+                         "ru_span": (ru[0][0], ru[-1][1]) if ru else None})
+        collection = [load_document(p, "ru", encoder, cache) for p in sorted(ru_dir.iterdir())]
+        english = [load_document(p, "en", encoder, cache) for p in sorted(en_dir.iterdir())]
+        search = make_search(np.vstack([d.vectors for d in collection]), LocateConfig(), cache.index)
+        found = []
+        for doc in english:
+            for pair in locate_and_align(doc, collection, LocateConfig(), AlignConfig(), search, encoder.encode,
+                                         words):
+                for p in pair.passages:
+                    found.append({"en": doc.path.name, "ru": pair.src.path.name, "relation": p.relation,
+                                  "evidence": p.evidence,
+                                  "en_span": (doc.sentences[p.en_start].start, doc.sentences[p.en_end - 1].end),
+                                  "ru_span": (pair.src.sentences[p.ru_start].start,
+                                              pair.src.sentences[p.ru_end - 1].end)})
+    result = {}
+    for label in ("partial", "retelling"):
+        golds = [g for g in gold if g["label"] == label]
+        labels = [f["relation"] for g in golds for f in found
+                  if f["en"] == g["en"] and overlaps(f["en_span"], g["en_span"])
+                  and (label == "retelling" or (f["ru"] == g["ru"] and overlaps(f["ru_span"], g["ru_span"])))]
+        result[f"{label}_gold"] = len(golds)
+        result[f"{label}_found"] = len(labels)
+        result[f"{label}_labels"] = _counts(labels)
+        result[f"{label}_label_acc"] = labels.count(label) / len(labels) if labels else 0.0
+        if show_errors:
+            for g in golds:
+                for f in found:
+                    if (f["en"] == g["en"] and overlaps(f["en_span"], g["en_span"]) and f["relation"] != label):
+                        print(f"{label} labelled {f['relation']}: {f['en']} {f['ru']} {f['evidence']}")
+    retold = [g for g in gold if g["label"] == "retelling"]
+    result["retelling_linked"] = sum(any(f["en"] == g["en"] and overlaps(f["en_span"], g["en_span"])
+                                         and f["relation"] != "retelling" for f in found) for g in retold)
+    return result
 
 
 def _stems(text: str) -> set[str]:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from chromium import headless_chromium  # beside this script
+
 TARGET_S = 2.0
 RU_WORDS = ("решение", "партия", "оппозиция", "условия", "ссылка", "письмо", "съезд", "комиссия", "вопрос", "власть",
             "товарищ", "газета", "заявление", "борьба", "рабочие", "крестьяне", "город", "страна", "Москва", "Сталин")
@@ -90,21 +92,6 @@ def synthetic_pair(folder: Path, name: str, links: int, flagged: float, seed: in
     return AlignedPair(src, tgt, tuple(out), "parallel")
 
 
-def _driver():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    profile = tempfile.mkdtemp(prefix="align-bench-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_window_size(1280, 900)
-    return driver, profile
-
-
 OPEN_JS = """var n = performance.getEntriesByType('navigation')[0];
 return [n.loadEventEnd - n.startTime, window.reviewReady - n.startTime, document.getElementsByTagName('*').length];"""
 FILTER_JS = """var box = document.querySelector('input[data-kind="number"]'), t = performance.now();
@@ -142,9 +129,8 @@ def main() -> int:
 
     shapes = (("1 pair, 20 % flagged", 1, 0.2), ("10 pairs, 20 % flagged", 10, 0.2), ("1 pair, 50 % flagged", 1, 0.5))
     work = Path(tempfile.mkdtemp(prefix="align-bench-review-"))
-    driver, profile = _driver()
     results = []
-    try:
+    with headless_chromium() as driver:
         for label, pairs, share in shapes:
             made = tuple(synthetic_pair(work, f"{label[:2].strip()}-{k}", args.links // pairs, share, seed=k)
                          for k in range(pairs))
@@ -156,10 +142,7 @@ def main() -> int:
             row = {"shape": label, "links": sum(len(p.links) for p in made), "render_s": round(render_s, 2),
                    "html_mb": round(len(html) / 1e6, 2), **measure(driver, page, args.runs)}
             results.append(row)
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-        shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
     columns = ("shape", "links", "render_s", "html_mb", "dom_nodes", "open_s", "open_best_s", "filter_ms", "search_ms")
     print(" | ".join(columns))
     for row in results:

@@ -1,8 +1,13 @@
-"""Shared fixtures: a small real parallel text pair and an isolated embedding cache."""
+"""Shared fixtures: a small real parallel text pair, an isolated embedding cache, the
+session's models, and Debian's headless Chromium for the page tests."""
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
 RU_SENTENCES = [
     "Таковы те общие условия, которые, по словам коллегии ГПУ, «не препятствуют» ныне политической "
@@ -60,3 +65,35 @@ def components(session_cache):
     from align.settings import Settings
 
     return load_components(Settings(cache=session_cache), progress=False)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Selenium and Debian's chromedriver (never a
+    browser download), one per test file; its console and network logs are kept."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("Debian chromium and chromium-driver are not installed (.ci/run installs them)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[test])")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    profile = tempfile.mkdtemp(prefix="align-chromium-")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--disable-default-apps", "--disable-extensions", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_window_size(1400, 1000)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def artefacts(tmp_path_factory) -> Path:
+    """Screenshots for a person to look at (never committed)."""
+    folder = tmp_path_factory.getbasetemp() / "artefacts"
+    folder.mkdir(exist_ok=True)
+    return folder

@@ -1,5 +1,7 @@
 """Aligner behaviour on controlled vectors: known gold, every sentence linked once."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -336,3 +338,119 @@ def test_recheck_splits_a_merge_that_composed_vectors_overrate():
     _check_partition(links, 30, 30)
     assert {((12,), (12,)), ((13,), (13,))} <= {(l.src, l.tgt) for l in links}
     assert sorted(asked) == ["Quelle m. Quelle n.", "Ziel m. Ziel n."]
+
+
+# Structure rules at full weight whatever the vectors' margins (as for a free translation).
+FREE = AlignConfig(free_margin=0.0, close_margin=0.0)
+
+
+def _paragraphs(sizes):
+    return np.repeat(np.arange(len(sizes)), sizes)
+
+
+def test_weak_sentence_inside_a_translated_paragraph_is_merged_not_dropped():
+    """A source sentence only loosely like its neighbour's target, inside a paragraph whose
+    other sentences are linked, joins that link when both sides have paragraphs; without
+    paragraph ids (one sentence per line) it stays a 1-0 link."""
+    rng = np.random.default_rng(11)
+    tgt = _unit(rng, 30)
+    weak = 0.5 * tgt[14] + _unit(rng, 1)[0]  # a loose rendering folded into target 14
+    src = np.vstack([_noisy(tgt[:15], rng), weak[None] / np.linalg.norm(weak), _noisy(tgt[15:], rng)])
+    src_par = np.concatenate([_paragraphs([3] * 5), [4], _paragraphs([3] * 5) + 5])
+    src_par[15] = 4  # sentence 15 shares paragraph 4 with sentences 12-14
+    tgt_par = _paragraphs([3] * 10)
+    with_paragraphs = align_vectors(Side.of(src, paragraphs=src_par), Side.of(tgt, paragraphs=tgt_par), FREE)
+    _check_partition(with_paragraphs, 31, 30)
+    assert not any(l.src and not l.tgt for l in with_paragraphs)
+    plain = align_vectors(Side.of(src), Side.of(tgt), FREE)
+    assert ((15,), ()) in [(l.src, l.tgt) for l in plain]
+    # These vectors match closely (median best margin above `close_margin`): by default the
+    # missing match is evidence enough, and the sentence stays a 1-0 link.
+    default = align_vectors(Side.of(src, paragraphs=src_par), Side.of(tgt, paragraphs=tgt_par))
+    assert ((15,), ()) in [(l.src, l.tgt) for l in default]
+
+
+def test_whole_paragraph_left_out_stays_unlinked():
+    """A source paragraph of three sentences the translation leaves out: three 1-0 links,
+    the extra cost for a sentence left out inside a paragraph notwithstanding."""
+    rng = np.random.default_rng(12)
+    tgt = _unit(rng, 24)
+    src = np.vstack([_noisy(tgt[:12], rng), _unit(rng, 3), _noisy(tgt[12:], rng)])
+    src_par = np.concatenate([_paragraphs([3] * 4), [4, 4, 4], _paragraphs([3] * 4) + 5])
+    tgt_par = np.concatenate([_paragraphs([3] * 4), _paragraphs([3] * 4) + 5])
+    links = [(l.src, l.tgt) for l in align_vectors(Side.of(src, paragraphs=src_par), Side.of(tgt, paragraphs=tgt_par))]
+    _check_partition([type("L", (), {"src": s, "tgt": t}) for s, t in links], 27, 24)
+    assert [((12,), ()), ((13,), ()), ((14,), ())] == [link for link in links if not link[1]]
+
+
+def test_long_paragraph_pairs_with_its_rendering_beyond_link_sizes():
+    """A target paragraph of seven short sentences rendering one source sentence (longer than
+    any link type) is one link with it, not a 0-1 run beside a 1-0."""
+    rng = np.random.default_rng(13)
+    base = _unit(rng, 12)
+    pieces = _unit(rng, 7)
+    src = np.vstack([base[:6], (pieces.sum(0) / np.linalg.norm(pieces.sum(0)))[None], base[6:]])
+    tgt = np.vstack([_noisy(base[:6], rng), _noisy(pieces, rng, 2.0), _noisy(base[6:], rng)])
+    src_par = np.arange(13)
+    tgt_par = np.concatenate([np.arange(6), [6] * 7, np.arange(7, 13)])
+    config = replace(FREE, recheck=False)
+    links = [(l.src, l.tgt) for l in align_vectors(Side.of(src, paragraphs=src_par),
+                                                   Side.of(tgt, paragraphs=tgt_par), config)]
+    assert ((6,), tuple(range(6, 13))) in links
+    assert all(s and t for s, t in links)
+
+
+def test_paragraph_start_penalty_keeps_links_inside_matching_paragraphs():
+    """Two sides with the same paragraphs: a link never starts a paragraph on one side only."""
+    rng = np.random.default_rng(14)
+    src = _unit(rng, 40)
+    tgt = _noisy(src, rng, 1.2)  # weak similarities, as in a free translation
+    par = _paragraphs([4] * 10)
+    links = align_vectors(Side.of(src, paragraphs=par), Side.of(tgt, paragraphs=par))
+    _check_partition(links, 40, 40)
+    for link in links:
+        if link.src and link.tgt:
+            assert {par[i] for i in link.src} == {par[j] for j in link.tgt}
+
+
+def test_speech_units_follow_quotes_and_dialogue_dashes():
+    from align.aligner import opens_turn, speech_units
+    english = ["'Won't you go and try again, sir?", "By God's grace you might make it up!",
+               "There's no joy without...'", "Oblonsky sighed.", "'All right!", "I'll come.'"]
+    units = speech_units(english)
+    assert units[0] == units[1] == units[2]  # one quotation over three lines; apostrophes are not quotes
+    assert len({units[2], units[3], units[4]}) == 3
+    assert units[4] == units[5]
+    russian = ["-- Вы сходите, сударь, повинитесь еще.", "Авось бог даст.", "-- Ну что? -- сказал он уныло.",
+               "Степан Аркадьич вздохнул."]
+    assert list(speech_units(russian)) == [0, 0, 1, 1]
+    assert len(set(speech_units(russian, dash_turns=False))) == 4
+    assert [opens_turn(t) for t in english] == [True, False, False, False, True, False]
+    assert opens_turn(russian[0]) and not opens_turn(russian[1])
+
+
+def test_a_stray_quote_makes_no_speech_unit():
+    """An opening mark that nothing closes (an OCR slip) leaves every sentence on its own."""
+    from align.aligner import speech_units
+    texts = ["Er sagte „ nichts .", "Dann ging er .", "Es regnete .", "Am Abend kam er zurück ."]
+    assert len(set(speech_units(texts))) == 4
+
+
+def test_turn_start_penalty_keeps_a_reply_with_its_turn():
+    """One-sentence-per-line dialogue: a short English reply that opens a turn goes with the
+    Russian line that opens the same turn, not with the end of the previous one."""
+    rng = np.random.default_rng(15)
+    base = _unit(rng, 12)
+    reply = _unit(rng, 1)[0]
+    src_texts = [f"Строка {k}." for k in range(12)]
+    src_texts[6] = "-- Ну, хорошо, я сейчас выйду и распоряжусь."
+    src = base.copy()
+    mixed = base[6] + 0.6 * reply
+    src[6] = mixed / np.linalg.norm(mixed)
+    tgt_texts = [f"Line {k}." for k in range(6)] + ["'All right!", "I'll come and see about it.'"] + \
+                [f"Line {k}." for k in range(7, 12)]
+    tgt = np.vstack([_noisy(base[:6], rng), _noisy(reply[None], rng), _noisy(base[6:], rng)])
+    tgt[7] = _noisy((base[6] + 0.3 * base[5])[None] / np.linalg.norm(base[6] + 0.3 * base[5]), rng, 0.1)[0]
+    links = [(l.src, l.tgt) for l in align_vectors(Side.of(src), Side.of(tgt), replace(FREE, recheck=False),
+                                                   texts=(src_texts, tgt_texts))]
+    assert ((6,), (6, 7)) in links

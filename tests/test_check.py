@@ -234,6 +234,14 @@ def test_segment_ids_reach_records_and_table_only_for_bilingual_files(tmp_path):
         p.__class__(p.index, p.text, p.start, p.end, p.kind, p.pieces) for p in e.document.paragraphs)),
         e.sentences, e.vectors) for e in (pair.src, pair.tgt)), pair.links, "parallel")
     assert "segments" not in next(link_records(plain))["ru"] and list(links_frame([plain]).columns) == COLUMNS
+    from lxml import etree
+
+    from align.export.tmx import tmx_bytes
+
+    units = etree.fromstring(tmx_bytes((pair,), "ru", "en")).findall(".//tu")
+    props = [{p.get("type"): p.text for p in tu.findall("prop")} for tu in units]
+    assert [p["x-source-segment"] for p in props] == ["u1", "u2", "u3", "u4", "u6"]  # u5 has no target
+    assert "x-source-segment" not in etree.tostring(etree.fromstring(tmx_bytes((plain,), "ru", "en"))).decode()
 
 
 @pytest.mark.parametrize("make, unit, note", [(xliff_12, "trans-unit", "note"), (xliff_20, "unit", "note"),

@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +32,6 @@ from align.pipeline import segment_document
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
 XHTML = "{http://www.w3.org/1999/xhtml}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -248,35 +246,6 @@ def test_epubcheck_passes_the_made_up_edition(made_up_pair, tmp_path):
 
 
 # --- a real browser -----------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian chromium and chromium-driver are not installed (.ci/run installs them)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[test])")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tempfile.mkdtemp(prefix="align-chromium-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                 "--disable-default-apps", "--disable-extensions", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory) -> Path:
-    """Screenshots for a person to look at (never committed)."""
-    folder = tmp_path_factory.getbasetemp() / "artefacts"
-    folder.mkdir(exist_ok=True)
-    return folder
-
 
 def _open(driver, path: Path, width: int, height: int) -> None:
     driver.set_window_size(width, height)

@@ -9,15 +9,42 @@ import random
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
 from align.cli import app
+from align.ingest import read_document, read_lines
+from align.ingest.language import check_language
 from conftest import EN_SENTENCES, RU_SENTENCES
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+GERMAN = [
+    "Die Verhandlungen zwischen den beiden Regierungen wurden im Herbst wieder aufgenommen, nachdem sie "
+    "monatelang unterbrochen worden waren.",
+    "Nach Angaben des Außenministeriums haben sich die Delegationen auf einen gemeinsamen Zeitplan geeinigt, "
+    "der bis zum Ende des Jahres umgesetzt werden soll.",
+    "Kritiker bemängeln jedoch, dass wichtige Fragen der Sicherheit und der wirtschaftlichen Zusammenarbeit "
+    "noch immer offen sind.",
+    "Die Opposition fordert eine ausführliche Debatte im Parlament, bevor weitere Schritte unternommen werden.",
+]
+UKRAINIAN = [
+    "Переговори між двома урядами відновилися восени, після того як їх було перервано на кілька місяців.",
+    "За словами міністерства закордонних справ, делегації погодили спільний розклад, який має бути виконаний "
+    "до кінця року.",
+    "Проте критики зауважують, що важливі питання безпеки та економічної співпраці досі залишаються відкритими.",
+    "Опозиція вимагає докладного обговорення в парламенті, перш ніж будуть зроблені наступні кроки.",
+]
+CHINESE = [
+    "两国政府之间的谈判在秋季恢复，此前谈判已中断了几个月。",
+    "据外交部称，双方代表团商定了一个共同的时间表，计划在年底前完成。",
+    "然而，批评人士指出，安全和经济合作等重要问题仍未解决。",
+    "反对派要求在采取进一步行动之前在议会进行详细辩论。",
+]
 
 
 def _run(*args):
@@ -96,6 +123,100 @@ def test_bad_manifest_entries_are_one_line_errors(parallel_dirs, tmp_path, entry
     (ru / "pairs.csv").write_text(entry + "\n", encoding="utf-8")
     _one_line_error(_run("build", ru, en, "-o", tmp_path / "out"), "pairs.csv", words)
     assert not (tmp_path / "out").exists()
+
+
+# Another language in a folder: the document given first is the wrong one, so the error comes
+# before any embedding (the check runs on each document as it is read).
+@pytest.mark.parametrize("folder,sentences,found,expected", [
+    ("en", GERMAN, "German", "English"),
+    ("en", CHINESE, "Chinese", "English"),
+    ("ru", UKRAINIAN, "Ukrainian", "Russian"),
+])
+def test_a_document_in_another_language_is_refused(parallel_dirs, tmp_path, folder, sentences, found, expected):
+    ru, en = parallel_dirs
+    first, second = (ru, en) if folder == "ru" else (en, ru)
+    (first / "statement.txt").write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+    other = "en" if folder == "ru" else "ru"
+    result = _run("build", first, second, "--src-lang", folder, "--tgt-lang", other, "-o", tmp_path / "out")
+    _one_line_error(result, "statement.txt", f"reads as {found}", f"folder is for {expected}", "check_language=false")
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_language_must_be_a_boolean(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    result = _run("build", ru, en, "-o", tmp_path / "out", "--set", "check_language=sometimes")
+    _one_line_error(result, "--set", "'check_language' must be bool")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_the_language_check_can_be_turned_off_and_a_wrong_target_is_refused(parallel_dirs, tmp_path):
+    ru, en = parallel_dirs
+    (en / "statement.txt").write_text("\n\n".join(GERMAN) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    _one_line_error(_run("build", ru, en, "-o", out), "statement.txt", "reads as German", "folder is for English")
+    assert not out.exists()
+    result = _run("build", ru, en, "-o", out, "--set", "check_language=false")
+    assert result.exit_code == 0, result.output
+    assert "German" not in result.output and (out / "links.jsonl").exists()
+
+
+@pytest.mark.slow
+def test_a_mixed_document_is_aligned_with_a_warning(tmp_path):
+    src, tgt = tmp_path / "a.txt", tmp_path / "b.txt"
+    src.write_text("\n\n".join(RU_SENTENCES * 2) + "\n", encoding="utf-8")
+    tgt.write_text("\n\n".join(EN_SENTENCES * 2 + GERMAN) + "\n", encoding="utf-8")
+    result = _run("pair", src, tgt, "--src-lang", "ru", "--tgt-lang", "en", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    message = " ".join(result.output.split())
+    assert "warning:" in message and "b.txt: mixed languages" in message and "(German 2)" in message
+    assert "a.txt" not in message
+    assert (tmp_path / "out" / "links.jsonl").exists()
+
+
+def _shared_files():
+    """The files of ../shared/data's sets with their languages (de-fr Text+Berg, en-is ParIce,
+    the ru-en literary paragraphs)."""
+    files = [(SHARED / "textberg_de-fr_dev" / f"dev.{lang}", lang) for lang in ("de", "fr")]
+    files += [(p, lang) for folder, lang in (("eng", "en"), ("isl", "is"))
+              for p in sorted((SHARED / "parice_en-is" / "parice" / folder).glob("*.txt"))]
+    files += [(p, p.stem.rsplit("_", 1)[1]) for name in ("literary_ru-en_paragraphs", "chekhov_ru-en_paragraphs")
+              for p in sorted((SHARED / name).glob("*_??.txt"))]
+    return files
+
+
+def _assert_no_misfire(files, caplog):
+    for path, lang in files:
+        for document in (read_document(path, lang), read_lines(path)):
+            check_language(document.text, lang, path)  # raises on a misfire
+    assert "mixed languages" not in caplog.text
+    check_language(" ".join(EN_SENTENCES * 2 + GERMAN), "en", "mixed.txt")  # the warnings are seen
+    assert "mixed.txt: mixed languages" in caplog.text
+
+
+def test_the_language_check_passes_the_bundled_corpus(caplog):
+    files = [(p, lang) for lang in ("ru", "en") for p in sorted((ROOT / "corpus" / lang).iterdir())]
+    assert len(files) == 3
+    _assert_no_misfire(files, caplog)
+
+
+def test_the_language_check_passes_the_shared_data_sets(caplog):
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent: the shared data sets are not checked")
+    files = _shared_files()
+    assert len(files) > 40
+    _assert_no_misfire(files, caplog)
+
+
+def test_unknown_languages_and_texts_too_poor_to_judge_are_not_checked(caplog):
+    text = " ".join(GERMAN * 3)
+    check_language(text, "la", "x.txt")  # Latin: lingua is not asked to tell it apart
+    check_language(text, "xx", "x.txt")
+    check_language(" ".join(CHINESE), "en-gb", "x.txt")
+    check_language(" ".join(["слово"] * 3000), "ru", "x.txt")  # one word repeated reads as Ukrainian, unsure
+    check_language(" ".join(["word"] * 3000), "en", "x.txt")
+    check_language("Ein ganz normaler deutscher Satz.", "en", "x.txt")  # under 80 letters in lower-case words
+    assert caplog.text == ""
 
 
 # ---------------------------------------------------------------- accepted, and written safely

@@ -1,5 +1,7 @@
 """Locating renderings: runs of English sentences found among unrelated Russian text."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -226,3 +228,152 @@ def test_context_merged_into_an_edge_link_is_trimmed():
     # Unlinked context at the edges goes as before; inner links are never trimmed.
     with_context = [Link((), (3,), 0.0)] + links[1:2] + [Link((0,), (), 0.0)]
     assert [(link.src, link.tgt) for link in trim_edges(with_context, ru, en, 0.45)] == [((2,), (1,))]
+
+
+class _TokenWords:
+    """A word model for tests: each word's vector is fixed by its spelling, so a 'rendering'
+    made of the same made-up words aligns word for word and a 'retelling' does not."""
+
+    model_id = "test-words"
+
+    def words(self, texts):
+        from align.tokens import WORD_RE, Words
+
+        out = []
+        for text in texts:
+            spans = tuple((m.start(), m.end()) for m in WORD_RE.finditer(text))
+            vectors = np.array([_word_vector(text[a:b].lower()) for a, b in spans], dtype=np.float32).reshape(-1, 32)
+            out.append(Words(text, spans, vectors))
+        return out
+
+
+def _word_vector(word: str) -> np.ndarray:
+    import zlib
+
+    v = np.random.default_rng(zlib.crc32(word.encode())).normal(size=32)
+    return v / np.linalg.norm(v)
+
+
+def _words_of(rng, n: int, k: int = 10) -> list[str]:
+    return [" ".join(f"w{w}" for w in rng.integers(0, 5000, k)) + "." for _ in range(n)]
+
+
+def _retold(text: str, rng) -> str:
+    """Two of the words kept (a name, a date), the rest another author's."""
+    kept = text.rstrip(".").split()[:2]
+    return " ".join(kept + [f"v{w}" for w in rng.integers(0, 5000, 8)]) + "."
+
+
+def _docs(tmp_path, ru_texts: list[list[str]], ru_vectors: list[np.ndarray], en_texts: list[str], en_vectors):
+    from synthetic_pair import document
+
+    from align.model import EmbeddedDocument
+
+    def embedded(path, lang, texts, vectors):
+        made = document(path, lang, [[t] for t in texts])
+        return EmbeddedDocument(made.document, made.sentences, vectors)
+
+    ru = [embedded(tmp_path / f"ru{k}.txt", "ru", texts, vectors)
+          for k, (texts, vectors) in enumerate(zip(ru_texts, ru_vectors, strict=True))]
+    return ru, embedded(tmp_path / "en.txt", "en", en_texts, en_vectors)
+
+
+def _locate(ru, en, config=LocateConfig()):
+    from align.aligner import AlignConfig
+    from align.locate import locate_and_align
+
+    search = ExactSearch(np.vstack([d.vectors for d in ru]))
+    return locate_and_align(en, ru, config, AlignConfig(), search, None, _TokenWords())
+
+
+def _relation_case(tmp_path):
+    """One Russian document; an English text with commentary, a translation of rows 50-55, an
+    abridged rendering of 200-221 (six of its sentences) and a retelling of 300-305."""
+    rng = np.random.default_rng(10)
+    ru_vectors, ru_texts = _unit(rng, 400), _words_of(rng, 400)
+    abridged = [200, 201, 210, 211, 220, 221]
+    parts = [(_unit(rng, 6), _words_of(rng, 6)), (_near(ru_vectors[50:56], rng), ru_texts[50:56]),
+             (_unit(rng, 6), _words_of(rng, 6)), (_near(ru_vectors[abridged], rng), [ru_texts[i] for i in abridged]),
+             (_unit(rng, 6), _words_of(rng, 6)),
+             (_near(ru_vectors[300:306], rng, 1.1), [_retold(t, rng) for t in ru_texts[300:306]]),
+             (_unit(rng, 6), _words_of(rng, 6))]
+    en_vectors = np.vstack([v for v, _ in parts])
+    return _docs(tmp_path, [ru_texts], [ru_vectors], [t for _, texts in parts for t in texts], en_vectors)
+
+
+def test_translation_abridged_rendering_and_retelling_are_labelled(tmp_path):
+    ru, en = _relation_case(tmp_path)
+    (pair,) = _locate(ru, en)
+    found = {(p.ru_start // 100, p.relation) for p in pair.passages}
+    assert found == {(0, "translation"), (2, "partial"), (3, "retelling")}
+    retelling = next(p for p in pair.passages if p.relation == "retelling")
+    assert retelling.evidence.ru_words < LocateConfig().retelling_words < min(
+        p.evidence.ru_words for p in pair.passages if p.relation != "retelling")
+    abridged = next(p for p in pair.passages if p.relation == "partial")
+    assert abridged.evidence.ru_linked < LocateConfig().partial_linked and abridged.ru_end - abridged.ru_start > 15
+    # The retelling gives no links (its English sentences stay without a source) ...
+    linked_en = {j for link in pair.links if link.src for j in link.tgt}
+    assert linked_en and not linked_en & set(range(retelling.en_start, retelling.en_end))
+    # ... unless retellings are asked for.
+    (kept,) = _locate(ru, en, LocateConfig(keep_retellings=True))
+    assert set(range(retelling.en_start, retelling.en_end)) <= {j for link in kept.links if link.src for j in link.tgt}
+
+
+def test_retellings_are_listed_in_coverage_as_related_passages(tmp_path):
+    from align.export.coverage import coverage_markdown, coverage_tsv
+    from align.export.registry import ExportContext
+    from align.model import BuildResult
+
+    ru, en = _relation_case(tmp_path)
+    pairs = _locate(ru, en)
+    linked = {j for link in pairs[0].links if link.src for j in link.tgt}
+    result = BuildResult(tuple(ru), (en,), tuple(pairs),
+                         {str(en.path): tuple(j for j in range(len(en.sentences)) if j not in linked)})
+    context = ExportContext(result, {"signature": "s"}, "ru", "en")
+    rows = [row.split("\t") for row in coverage_tsv(context).decode().splitlines()]
+    assert rows[0][7] == "relation" and sorted(row[7] for row in rows[1:]) == ["partial", "retelling", "translation"]
+    retelling = next(row for row in rows if row[7] == "retelling")
+    assert retelling[4].startswith("30") and float(retelling[9]) < 0.7  # ru_words
+    markdown = coverage_markdown(context).decode()
+    table, related = markdown.split("## Related passages")
+    assert "| 12 | " in table  # the translation's 6 and the abridged rendering's 6 sentences have a source
+    assert "ru0.txt" in related and f"| {retelling[4]} (" in related
+
+
+def test_the_rendered_original_wins_over_its_retelling_and_every_copy_is_reported(tmp_path):
+    rng = np.random.default_rng(11)
+    original_vectors, original_texts = _unit(rng, 300), _words_of(rng, 300)
+    # Another document retells rows 100-105 of the original (same facts, other words) ...
+    retelling_vectors, retelling_texts = _unit(rng, 300), _words_of(rng, 300)
+    retelling_vectors[40:46] = _near(original_vectors[100:106], rng, 0.8)
+    retelling_texts[40:46] = [_retold(t, rng) for t in original_texts[100:106]]
+    # ... and a third one quotes them word for word.
+    copy_vectors, copy_texts = _unit(rng, 300), _words_of(rng, 300)
+    copy_vectors[200:206] = _near(original_vectors[100:106], rng, 0.05)
+    copy_texts[200:206] = original_texts[100:106]
+    en_vectors = np.vstack([_unit(rng, 5), _near(original_vectors[100:106], rng, 0.5), _unit(rng, 5)])
+    en_texts = _words_of(rng, 5) + original_texts[100:106] + _words_of(rng, 5)
+    # Without the original, the retelling is what the collection has: found, and labelled so.
+    ru, en = _docs(tmp_path, [retelling_texts], [retelling_vectors], en_texts, en_vectors)
+    (alone,) = _locate(ru, en)
+    assert [(p.ru_start, p.relation) for p in alone.passages] == [(40, "retelling")] and not alone.links
+    ru, en = _docs(tmp_path, [original_texts, retelling_texts, copy_texts],
+                   [original_vectors, retelling_vectors, copy_vectors], en_texts, en_vectors)
+    found = {(pair.src.path.name, p.ru_start, p.relation) for pair in _locate(ru, en) for p in pair.passages}
+    assert found == {("ru0.txt", 100, "translation"), ("ru2.txt", 200, "translation")}
+
+
+def test_a_quotation_inside_narrative_is_partial_and_the_vectors_decide_without_words():
+    from align.locate.relation import relation_of
+    from align.model import RelationEvidence
+
+    # The author's frame leaves most words of both sides unmatched, but what is quoted is the Russian.
+    framed = RelationEvidence(links=2, cosine=0.54, ru_words=0.43, en_words=0.39, order=1.0, shared=0.3,
+                              length_ratio=1.1, ru_linked=1.0, quoted=0.55, rendered=0.0)
+    assert relation_of(framed, LocateConfig()) == "partial"
+    # The same numbers without a quotation: another author's account.
+    assert relation_of(replace(framed, quoted=None), LocateConfig()) == "retelling"
+    # No word model: the sentence cosines decide.
+    blind = replace(framed, ru_words=None, en_words=None, quoted=None, rendered=None)
+    assert relation_of(replace(blind, cosine=0.5), LocateConfig()) == "retelling"
+    assert relation_of(replace(blind, cosine=0.75), LocateConfig()) == "translation"

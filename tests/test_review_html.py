@@ -8,9 +8,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -21,7 +18,6 @@ from align.export.review_html import review_html
 from align.model import Flag, Link
 from synthetic_pair import document, pair
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 HOSTILE = '<script>alert(1)</script> javascript:alert(2) "><img src=x onerror=alert(3)>'
 RU = [["Первое предложение без ошибок.", "В 1924 году решение было принято."],
       ["Сталин ответил Троцкому.", "Это предложение пропущено в переводе."],
@@ -136,35 +132,6 @@ def test_the_writer_is_registered_and_renders_the_same_bytes_twice(made_up):
 
 
 # --- a real browser -----------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian chromium and chromium-driver are not installed (.ci/run installs them)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[test])")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tempfile.mkdtemp(prefix="align-chromium-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                 "--disable-default-apps", "--disable-extensions", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory) -> Path:
-    """Screenshots for a person to look at (never committed)."""
-    folder = tmp_path_factory.getbasetemp() / "artefacts"
-    folder.mkdir(exist_ok=True)
-    return folder
-
 
 def _visible(driver) -> list[str]:
     return [e.get_attribute("id") for e in driver.find_elements("css selector", ".item") if e.is_displayed()]

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import shutil
-import tempfile
 import threading
 import time
 from dataclasses import replace
@@ -33,7 +31,6 @@ from align.store import add_to_corpus, schema
 from align.store.corrections import Corrections, StaleEdit
 from align.store.exchange import export_corpus, import_links
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 RU = ["Мальчик читает книгу у окна.", "Девочка поёт песню в саду.", "Старик ловит рыбу на реке.",
       "Собака спит возле печки.", "Кошка смотрит на птиц.", "Мать печёт хлеб утром.",
       "Отец чинит крышу дома.", "Дети играют на снегу.", "Ветер гонит облака.", "Зима пришла рано."]
@@ -411,35 +408,6 @@ def test_serve_refuses_another_interface_without_the_flag(corpus):
 
 
 # --- in a real browser --------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian chromium and chromium-driver are not installed (.ci/run installs them)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[test])")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tempfile.mkdtemp(prefix="align-chromium-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                 "--disable-default-apps", "--disable-extensions", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_window_size(1400, 1000)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.getbasetemp() / "artefacts"
-    folder.mkdir(exist_ok=True)
-    return folder
-
 
 def _row(driver, k: int):
     return driver.find_element("css selector", f"tr#l{k}")

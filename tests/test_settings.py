@@ -11,7 +11,7 @@ from align.aligner import AlignConfig
 from align.api import settings_from
 from align.errors import InputError
 from align.version import __version__
-from align.settings import Settings, defaults_toml, known_keys, make_settings, parse_assignment
+from align.settings import ENGINE_FIELDS, Settings, defaults_toml, known_keys, make_settings, parse_assignment
 
 
 def test_defaults_toml_reads_back_as_the_defaults(tmp_path):
@@ -91,10 +91,11 @@ def test_signature_records_every_setting_that_changes_the_output():
 
 def test_record_holds_every_field():
     record = Settings().record()
-    assert set(record) == {"encoder", "word_model", "src_lang", "tgt_lang", "presegmented", "outputs", "max_input_mb", "align",
-                           "locate", "flags", "export", "cache"}
+    assert set(record) == {"encoder", "word_model", "src_lang", "tgt_lang", "presegmented", "outputs", "max_input_mb",
+                           "check_language", "align", "locate", "flags", "export", "cache"}
     assert record["align"]["skip_penalty"] == AlignConfig().skip_penalty
-    assert all(key.split(".")[0] in record for key in known_keys() if key != "cache_dir")
+    assert all(key.split(".")[0] in record for key in known_keys() if key not in ("cache_dir", *ENGINE_FIELDS))
+    assert Settings(workers=2).engine_record() == {"workers": 2, "engine": "local", "address": ""}
 
 
 def test_explicit_cache_folder_beats_the_config_files(tmp_path):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from itertools import count
 from pathlib import Path
 
-from align.errors import InputError
 from align.export.lines import LineNumbers
 from align.export.safe import plain
 from align.ingest import HTML_SUFFIXES
@@ -172,7 +171,7 @@ def located_edition(doc: EmbeddedDocument, pairs: list[AlignedPair], src_lang: s
         rows = _rows(pair, links, counter, sides.setdefault(id(pair), _sides(pair)), prefix=f"p{number}-")
         ru_lines = lines.words(pair.src, passage.ru_start, passage.ru_end - 1)
         en_lines = lines.words(doc, passage.en_start, passage.en_end - 1)
-        reference = f"{pair.src.path.name}, {ru_lines} ↔ {doc.path.name}, {en_lines}"
+        reference = plain(f"{pair.src.path.name}, {ru_lines} ↔ {doc.path.name}, {en_lines}")
         sections.append(Section(f"passage-{number}", reference, tuple(rows)))
         labels.append(f"English {en_lines} · Russian {ru_lines}")
     meta = _meta((), doc.document.paragraphs, doc.path, src_lang, tgt_lang, overrides)
@@ -327,7 +326,6 @@ def _title_and_author(paragraphs: tuple[Paragraph, ...]) -> tuple[str, str]:
 
 
 def _safe_stem(stem: str) -> str:
-    safe = re.sub(r"[^\w.-]+", "_", stem).strip("._")
-    if not safe:
-        raise InputError(None, f"cannot name an edition after {stem!r}")
-    return safe
+    """``stem`` as a file name of word characters, dots and dashes; "edition" when none is
+    left (an input named ``:.txt`` must not fail the run when its outputs are written)."""
+    return re.sub(r"[^\w.-]+", "_", stem).strip("._") or "edition"

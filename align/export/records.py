@@ -72,8 +72,13 @@ def _flag_record(flag: Flag) -> dict[str, Any]:
     return record
 
 
+# Line separators JSON leaves raw in strings, at which ``str.splitlines`` (and JavaScript
+# before ES2019) end a line: escaped, so that every reader sees one record per line.
+_LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def jsonl_bytes(context: ExportContext) -> bytes:
-    return "".join(json.dumps(record, ensure_ascii=False) + "\n"
+    return "".join(json.dumps(record, ensure_ascii=False).translate(_LINE_SEPARATORS) + "\n"
                    for pair in context.result.pairs for record in link_records(pair)).encode()
 
 

@@ -15,14 +15,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 from itertools import groupby
 
-import jinja2
-
 from align.export.edition import LANGUAGE_NAMES
-from align.export.edition_html import TEMPLATES, content_security_policy
 from align.export.lines import LineNumbers
+from align.export.pages import asset, content_security_policy, environment
 from align.export.registry import ExportContext, Writer, register
 from align.export.safe import plain
 from align.model import AlignedPair, EmbeddedDocument, Flag, Link, Span
@@ -112,12 +109,12 @@ def review_pairs(pairs: tuple[AlignedPair, ...], lines: LineNumbers) -> list[Pai
 
 def review_html(pairs: tuple[AlignedPair, ...], lines: LineNumbers, src_lang: str, tgt_lang: str,
                 signature: str) -> bytes:
-    css, js = _asset("review.css"), _asset("review.js")
+    css, js = asset("review.css"), asset("review.js")
     reviews = review_pairs(pairs, lines)
     items = [item for review in reviews for item in review.items]
     counts = Counter(tag for item in items for tag in item.tags.split())
     kinds = sorted({tag.split(":")[0] for tag in counts})
-    page = _environment().get_template("review.html.j2").render(
+    page = environment().get_template("review.html.j2").render(
         pairs=reviews, kinds=kinds, severities=SEVERITIES, counts=counts, items=len(items),
         links=sum(r.links for r in reviews), flagged=sum(i.kind == "link" for i in items),
         omitted=sum(i.kind == "omitted" for i in items), added=sum(i.kind == "added" for i in items),
@@ -127,16 +124,6 @@ def review_html(pairs: tuple[AlignedPair, ...], lines: LineNumbers, src_lang: st
         version=__version__)
     return page.encode("utf-8")
 
-
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
-@cache
-def _asset(name: str) -> str:
-    return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
 def _pair_review(number: int, pair: AlignedPair, lines: LineNumbers) -> PairReview:

@@ -1,7 +1,7 @@
 """run.json: the record of a run, so that it can be reproduced from what it wrote:
 project version, signature, encoder and word model, every setting, each input file
-with its SHA-256, the outputs, and the date (the one output that differs between two
-identical runs)."""
+with its SHA-256, the outputs, where it ran (engine, workers) and the date (the only
+parts that differ between two identical runs)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def run_record(command: str, settings: Settings, inputs: list[Path], outputs: li
         "settings": settings.record(),
         "inputs": [{"path": str(path), "sha256": _sha256(path)} for path in dict.fromkeys(inputs)],
         "outputs": outputs,
+        "engine": settings.engine_record(),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 

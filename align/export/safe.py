@@ -3,7 +3,8 @@
 `plain`: characters XML 1.0 cannot hold (C0 controls but tab and line breaks, U+FFFE,
 U+FFFF, lone surrogates) become spaces, in every format alike (a space keeps words apart
 and lengths equal). `cell`: a spreadsheet cell that cannot start a formula (OWASP's CSV
-injection advice: a leading ``= + - @``, tab or carriage return gets a ``'``). `md`: a
+injection advice: a leading ``= + - @`` or tab gets a ``'``; a carriage return, which
+ends a row in spreadsheets and csv readers even inside a cell, becomes a space). `md`: a
 Markdown run of text in which nothing is markup: no raw HTML, links, emphasis or table
 cell breaks; `md_path`: a file name as a code span."""
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t")
 _MD_ACTIVE = re.compile(r"([\\`*_\[\]<>|&~])")
 
 
@@ -21,7 +22,7 @@ def plain(text: str) -> str:
 
 
 def cell(text: str) -> str:
-    text = plain(text)
+    text = plain(text).replace("\r", " ")  # csv and pandas leave a lone CR unquoted: readers end the row there
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -79,6 +79,9 @@ def tmx_bytes(pairs: tuple[AlignedPair, ...], src_lang: str, tgt_lang: str, *,
         _prop(tu, "x-link", link.kind)
         _prop(tu, "x-source-file", str(pair.src.path))
         _prop(tu, "x-target-file", str(pair.tgt.path))
+        for side, doc, ids in (("source", pair.src, link.src), ("target", pair.tgt, link.tgt)):
+            if doc.segments(ids):  # a checked bilingual file: back to the segment in the CAT tool
+                _prop(tu, f"x-{side}-segment", " ".join(doc.segments(ids)))
         if unit.held_back:
             _prop(tu, "x-held-back", unit.held_back)
         for flag in link.flags:

@@ -24,7 +24,6 @@ from align.ingest.docxfile import read_docx
 from align.ingest.epubfile import read_epub
 from align.ingest.formats import HTML_SUFFIXES, detect_format
 from align.ingest.htmltext import read_html
-from align.ingest.language import check_language
 from align.ingest.odtfile import read_odt
 from align.ingest.pdffile import read_pdf
 from align.ingest.pdftext import clean_pdf_text, split_lines
@@ -67,8 +66,9 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def read_document(path: Path, lang: str, max_bytes: int = MAX_INPUT_BYTES) -> Document:
-    """Read, check and clean ``path`` into a Document of language ``lang``, by the reader its
-    content needs; ``max_bytes`` bounds the file and what an archive's text may expand to."""
+    """Read, decode and clean ``path`` into a Document of language ``lang``, by the reader its
+    content needs; ``max_bytes`` bounds the file and what an archive's text may expand to
+    (whether it is in that language is `align.ingest.language.check_language`'s business)."""
     path = Path(path)
     data = _read_bytes(path, max_bytes)
     reader = detect_format(data, path, max_bytes)
@@ -82,7 +82,6 @@ def read_document(path: Path, lang: str, max_bytes: int = MAX_INPUT_BYTES) -> Do
         document = Document(path, lang, raw, tuple(paragraphs), tuple(footnotes), encoding, reader)
     if not document.paragraphs:
         raise InputError(path, "no text paragraphs found")
-    check_language(document.text, lang, path)
     return document
 
 

@@ -12,18 +12,24 @@ from align.aligner import AlignConfig, Embed, Side, align_vectors
 from align.locate.config import LocateConfig
 from align.locate.evidence import evidence, quotations, with_quotations
 from align.locate.passages import find_passages, merge_overlapping
+from align.locate.relation import labelled
 from align.locate.search import Search, make_search, retrieve
 from align.model import AlignedPair, EmbeddedDocument, Link, Passage
+from align.tokens import WordModel
 
 
 def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument], locate_config: LocateConfig,
-                     align_config: AlignConfig, search: Search, embed: Embed | None) -> list[AlignedPair]:
-    """Find the passages of the collection that ``tgt`` renders (every copy) and align each
-    one; the pairs come back unflagged.
+                     align_config: AlignConfig, search: Search, embed: Embed | None,
+                     words: WordModel | None = None) -> list[AlignedPair]:
+    """Find the passages of the collection that ``tgt`` renders (every copy), align and
+    label each one (translation, partial, retelling); the pairs come back unflagged.
 
     ``search`` (from ``make_search`` over the stacked collection vectors) is built once and
     shared by every target document. Quotations inside English sentences are embedded
-    with ``embed`` (the target's encoder) and searched on their own; without it they are not."""
+    with ``embed`` (the target's encoder) and searched on their own; without it they are not.
+    ``words`` (the flags' word model) gives the labels their word-alignment evidence; without
+    it they rest on the sentence vectors, order and length. Retellings give no links unless
+    ``keep_retellings``; they come after the rendered passages in ``AlignedPair.passages``."""
     doc_of_row = np.concatenate([np.full(len(d.sentences), k) for k, d in enumerate(collection)])
     first_row = np.concatenate([[0], np.cumsum([len(d.sentences) for d in collection])])
     en_texts = tgt.texts
@@ -46,18 +52,32 @@ def locate_and_align(tgt: EmbeddedDocument, collection: list[EmbeddedDocument], 
     en_words = np.array([len(t.split()) for t in en_texts])
     passages = merge_overlapping(find_passages(cands, doc_of_row, en_words, locate_config, bonus),
                                  doc_of_row, locate_config.context)
-    by_doc: dict[int, list[tuple[Passage, list[Link]]]] = {}
+    aligned: list[tuple[int, Passage, list[Link]]] = []
     for passage in passages:
         k = int(doc_of_row[passage.ru_start])
         found = _align_passage(collection[k], tgt, passage, int(first_row[k]), locate_config, align_config)
         if found is not None:
-            by_doc.setdefault(k, []).append(found)
+            local, links = found
+            aligned.append((k, labelled(collection[k], tgt, local, links, words, locate_config), links))
+    by_doc: dict[int, list[tuple[Passage, list[Link]]]] = {}
+    for k, passage, links in _originals_win(aligned):
+        by_doc.setdefault(k, []).append((passage, links))
     pairs = []
     for k, found in sorted(by_doc.items()):
-        found.sort(key=lambda item: (item[0].en_start, item[0].ru_start))
-        links = tuple(link for _, passage_links in found for link in passage_links)
+        found.sort(key=lambda item: (item[0].relation == "retelling", item[0].en_start, item[0].ru_start))
+        links = tuple(link for passage, passage_links in found for link in passage_links
+                      if passage.relation != "retelling" or locate_config.keep_retellings)
         pairs.append(AlignedPair(collection[k], tgt, links, "located", tuple(p for p, _ in found)))
     return pairs
+
+
+def _originals_win(aligned: list[tuple[int, Passage, list[Link]]]) -> list[tuple[int, Passage, list[Link]]]:
+    """Drop each retelling whose English sentences a rendered passage (translation or
+    partial, of any document) already accounts for: the text the English renders is its
+    source, another author's account of the same facts is not. Every rendered copy stays."""
+    rendered = {j for _, p, _ in aligned if p.relation != "retelling" for j in range(p.en_start, p.en_end)}
+    return [(k, p, links) for k, p, links in aligned
+            if p.relation != "retelling" or not rendered.intersection(range(p.en_start, p.en_end))]
 
 
 def _align_passage(src: EmbeddedDocument, tgt: EmbeddedDocument, passage: Passage, offset: int,
@@ -133,16 +153,16 @@ def _trim_merge(link: Link, src_vectors: np.ndarray, tgt_vectors: np.ndarray, mi
 
 
 def locate_all(targets: list[EmbeddedDocument], collection: list[EmbeddedDocument], locate_config: LocateConfig,
-               align_config: AlignConfig, embed: Embed | None,
-               index_dir: Path) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
-    """Locate and align every target document in the collection (one shared search, its
-    ANN index cached in ``index_dir`` for large collections); also returns, per target
-    file, the sentence ids left without a source."""
+               align_config: AlignConfig, embed: Embed | None, index_dir: Path,
+               words: WordModel | None = None) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
+    """Locate, align and label every target document in the collection (one shared search,
+    its ANN index cached in ``index_dir`` for large collections; ``words`` as in
+    `locate_and_align`); also returns, per target file, the sentence ids left without a source."""
     search = make_search(np.vstack([d.vectors for d in collection]), locate_config, index_dir)
     pairs: list[AlignedPair] = []
     unmatched: dict[str, tuple[int, ...]] = {}
     for doc in targets:
-        located = locate_and_align(doc, collection, locate_config, align_config, search, embed)
+        located = locate_and_align(doc, collection, locate_config, align_config, search, embed, words)
         pairs.extend(located)
         linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
         unmatched[str(doc.path)] = tuple(j for j in range(len(doc.sentences)) if j not in linked)

@@ -53,6 +53,31 @@ class LocateConfig:
     context: int = 2
     # Links at the edges of an aligned passage below this cosine are dropped as context.
     edge_cosine: float = 0.45
+    # Relation labels (locate/relation.py). A content word has a counterpart when it is a
+    # mutual best word match with at least relation_word_cosine. A passage where neither
+    # side has retelling_words of its content words covered is partial when at least
+    # quote_words of the English words inside quotations have a counterpart (the author
+    # quotes the Russian), when at least rendered_links of its links are covered on both
+    # sides, or when its median link cosine reaches translation_cosine; else a retelling
+    # (so is one whose order is broken: forward steps below retelling_order). A
+    # translation covers retelling_words of both sides on average. Without a word model: a
+    # retelling when the links' median cosine is below retelling_cosine, or the order is
+    # broken and it is below translation_cosine.
+    relation_word_cosine: float = 0.5
+    retelling_words: float = 0.7
+    quote_words: float = 0.5
+    rendered_links: float = 0.5
+    translation_cosine: float = 0.8
+    retelling_cosine: float = 0.53
+    retelling_order: float = 0.5
+    # Partial: fewer than this share of the Russian sentences linked (abridged), English
+    # words covered this much less than the Russian (a quotation in a frame), or the
+    # English/Russian length ratio below this (or above its inverse).
+    partial_linked: float = 0.8
+    partial_word_gap: float = 0.2
+    partial_length_ratio: float = 0.6
+    # Retellings become links too (by default they are listed in coverage only).
+    keep_retellings: bool = False
     # Collections with more rows than this are searched through a cached ANN index.
     ann_threshold: int = 200_000
     ann_probe: int = 32

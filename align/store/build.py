@@ -35,8 +35,9 @@ def add_to_corpus(path: Path, result: BuildResult, run: dict[str, Any], words: W
 def corpus_bytes(result: BuildResult, run: dict[str, Any], words: WordModel | None, lines: LineNumbers) -> bytes:
     """A new corpus database of ``result`` as bytes (built in a temporary file), for the
     output set that `align.fileio.write_file_set` swaps in at once. The run's date is left
-    out, so that the same run gives the same bytes (run.json keeps it)."""
-    run = {key: value for key, value in run.items() if key != "date"}
+    out, and so is where it ran, so that the same run gives the same bytes on any engine
+    (run.json keeps both)."""
+    run = {key: value for key, value in run.items() if key not in ("date", "engine")}
     handle, tmp = tempfile.mkstemp(prefix="align-corpus-", suffix=".sqlite")
     os.close(handle)
     try:
