@@ -28,10 +28,15 @@ def _stemmer():
 @lru_cache(maxsize=1 << 18)
 def lemma(word: str, lang: str) -> str:
     """The lemma of one word (lower case): pymorphy3's first parse for Russian (and any
-    Cyrillic word), a Snowball stem for English, the lower-cased word otherwise."""
+    Cyrillic word), a Snowball stem for English, the lower-cased word otherwise (also for
+    a word pymorphy3 cannot read: it asks every letter's Unicode name, and some letters,
+    such as Tangut in Python 3.11, have none)."""
     low = word.lower().replace("ё", "е")
     if lang == "ru" or CYRILLIC_RE.search(low):
-        return _morph().parse(low)[0].normal_form.replace("ё", "е")
+        try:
+            return _morph().parse(low)[0].normal_form.replace("ё", "е")
+        except ValueError:
+            return low
     if lang == "en":
         return _stemmer().stem(low)
     return low
