@@ -8,8 +8,10 @@ real pairs of ../shared/data: WMT21 news (Russian with each of its two English
 translations) and NTREX-128 (English originals with their Russian translation, Russian
 put on the source side); repeated pairs get new ids, as a CAT file repeats segments.
 Every 50th target holding a figure has one digit changed. The whole command runs in a
-subprocess with a fresh cache folder (cold: the e5 model is built, every string
-embedded); `--no-word-alignment` runs it with `--set flags.token_alignment=false` (no word
+subprocess with a fresh cache folder (cold: every string embedded; the offline models,
+which `scripts/setup` builds once with `align models`, are linked in from the user's
+cache, as a user who has run the setup has them; `--build-models` builds them in the
+fresh folder too); `--no-word-alignment` runs it with `--set flags.token_alignment=false` (no word
 vectors: the word-level flags and the database's word alignments are off)."""
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from align.cache import resolve_cache
+from align.e5_convert import build_e5_model
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -81,6 +86,8 @@ def main() -> int:
     parser.add_argument("--segments", type=int, default=10_000)
     parser.add_argument("--no-word-alignment", action="store_true", help="flags without word vectors")
     parser.add_argument("--cache-dir", type=Path, help="a cache folder to use (default: a new, empty one: cold)")
+    parser.add_argument("--build-models", action="store_true",
+                        help="build the offline models in the fresh cache too (else: linked from the user's cache)")
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
     if not WMT.exists() or not NTREX.exists():
@@ -92,6 +99,11 @@ def main() -> int:
         xliff = work / "news.xliff"
         changed, distinct = build_xliff(pairs, args.segments, xliff)
         cache = args.cache_dir or work / "cache"
+        if args.cache_dir is None and not args.build_models:
+            installed = resolve_cache(None, os.environ)
+            build_e5_model(installed.e5_model)  # what `align models` (scripts/setup) does, once
+            cache.mkdir()
+            (cache / "models").symlink_to(installed.models, target_is_directory=True)
         command = [sys.executable, "-c", "from align.cli import app; app()", "-q", "check", str(xliff),
                    "-o", str(work / "out"), "--cache-dir", str(cache), "--json"]
         if args.no_word_alignment:
@@ -116,7 +128,8 @@ def main() -> int:
         false_figures = sum(bool(figures & flags_by_segment[s]) for s in unchanged)
         results = {
             "segments": args.segments, "distinct_strings": distinct,
-            "word_alignment": not args.no_word_alignment, "cold": args.cache_dir is None, "check_s": round(elapsed, 1),
+            "word_alignment": not args.no_word_alignment, "cold": args.cache_dir is None,
+            "models_built_in_run": args.build_models, "check_s": round(elapsed, 1),
             "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "load_average": round(os.getloadavg()[0], 1),
             "inside_command_s": summary["elapsed_s"], "target_s": TARGET_S,
             "links_flagged": sum(1 for kinds in flags_by_segment.values() if kinds),
