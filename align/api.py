@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -147,22 +148,19 @@ def write_build(output: Path, result: BuildResult, settings: Settings, inputs: l
 
     check_output_path(output, inputs)
     ensure_output_dir(output)
-    if db is not None and Path(db).is_file():
-        result = _ignores_applied(result, Path(db))
-    writers = outputs_of(result, settings.outputs)
-    context = ExportContext(result, run_record(command, settings, inputs, [w.name for w in writers]),
-                            settings.src_lang, settings.tgt_lang, settings=settings)
+    shown = _ignores_applied(result, Path(db)) if db is not None and Path(db).is_file() else result
+    writers = outputs_of(shown, settings.outputs)
+    record = run_record(command, settings, inputs, [w.name for w in writers])
+    context = ExportContext(shown, record, settings.src_lang, settings.tgt_lang, settings=settings)
     written = write_outputs(output, context, writers, extra)
-    if db is not None:
-        add_run(db, context)
+    if db is not None:  # every flag, the ignored ones too: the editor lists them with their decision
+        add_run(db, replace(context, result=result))
     return written
 
 
 def _ignores_applied(result: BuildResult, db: Path) -> BuildResult:
     """``result`` without the flags a person ignored in ``db`` (not raised again on a
-    rebuild of the same text: the outputs and the database agree)."""
-    from dataclasses import replace
-
+    rebuild of the same text: the output folder shows what the editor shows)."""
     from align.store.corrections import ignored_flags, without_ignored
 
     ignored = ignored_flags(db)

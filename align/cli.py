@@ -456,7 +456,7 @@ def serve(
         _fail(error)
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[bold yellow]warning:[/] serving on {escape(host)}: anyone who can reach this address "
-                      "can read the corpus (writes still need the page's token)", highlight=False)
+                      "can read the corpus and, from the page, edit it", highlight=False)
     if (db.parent / "run.json").exists():
         console.print(f"[bold yellow]warning:[/] {escape(str(db))} is in an output folder: `align build -o "
                       f"{escape(str(db.parent))}` writes a fresh one and the corrections made here are gone; keep "

@@ -183,6 +183,17 @@ def test_billion_laughs_is_refused_quickly(tmp_path):
     _one_line_error(_run("check", _write(tmp_path, "lol.xliff", bomb), "-o", tmp_path / "out"), "entities")
 
 
+def test_many_doctype_openings_are_refused_in_linear_time(tmp_path):
+    """The entity check tries the first <!DOCTYPE only: 200,000 of them (2 MB) are one
+    quick "broken XML", not a quadratic scan (hours at the input limit)."""
+    import time
+
+    started = time.perf_counter()
+    _one_line_error(_run("check", _write(tmp_path, "many.xliff", "<!DOCTYPE[" * 200_000), "-o", tmp_path / "out"),
+                    "many.xliff")
+    assert time.perf_counter() - started < 10
+
+
 @pytest.mark.parametrize("name, content, words", [
     ("broken.xliff", xliff_12()[:-40], ["broken.xliff", "broken XML"]),
     ("empty.xliff", xliff_12(segments=[]), ["no segments"]),

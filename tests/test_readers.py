@@ -524,3 +524,17 @@ def test_review_cites_the_page_and_line_of_a_pdf_and_the_line_of_a_text(tmp_path
             assert cited.startswith("page 1, line ") and cited.endswith(", char 0")
         else:
             assert cited.startswith("line") and "page" not in cited
+
+
+def test_docx_empty_content_control_and_impossible_symbols_read_as_nothing(tmp_path: Path) -> None:
+    """An ``<w:sdt/>`` with no content, and ``w:sym`` codes past Unicode or surrogates,
+    are read as nothing, not a traceback."""
+    path = make_docx(tmp_path / "plain.docx", RU)
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    odd = ('<w:sdt/><w:p><w:r><w:t>Символы</w:t><w:sym w:char="FFFFFFFF"/><w:sym w:char="-1"/>'
+           '<w:sym w:char="D800"/><w:sym w:char="F041"/><w:t> в строке.</w:t></w:r></w:p>')
+    xml = xml.replace("<w:body>", "<w:body>" + odd, 1)
+    document = read_document(rewrite_member(path, "word/document.xml", xml.encode(), tmp_path / "odd.docx"), "ru")
+    assert document.paragraphs[0].text == "СимволыA в строке."
+    document.raw.encode("utf-8")  # no lone surrogate

@@ -156,6 +156,19 @@ def test_an_edit_from_a_stale_view_is_refused_and_nothing_changes(corpus):
             second.undo(1, expected=12345)
 
 
+def test_a_view_loaded_after_an_undo_is_stale_once_another_edit_reuses_the_row(corpus):
+    """An undo gives its links a version of their own; the next edit must not hand out
+    the same number again (SQLite reuses the deleted row's id), or a stale save passes."""
+    db, _, _ = corpus
+    with Corrections(db) as first, Corrections(db) as second:
+        first.merge(1, _seen(first, 8, 9))
+        first.undo(1)
+        stale = _seen(second, 9)  # tab A sees the last link after the undo
+        first.confirm(1, _seen(first, 9)[0])  # tab B edits it: a new row, perhaps with the same id
+        with pytest.raises(StaleEdit, match="changed in another window"):
+            second.unlink(1, stale[0])
+
+
 def test_relink_and_import_keep_every_sentence_once_in_order(corpus, tmp_path):
     db, _, _ = corpus
     with Corrections(db) as c:
@@ -295,6 +308,8 @@ def test_a_rebuild_into_the_database_leaves_ignored_flags_out_of_its_outputs(cor
     write_build(tmp_path / "rebuilt", result, settings, [pair.src.path, pair.tgt.path], db=db)
     records = [json.loads(line) for line in (tmp_path / "rebuilt" / "links.jsonl").read_text().splitlines()]
     assert records[2]["flags"] == [] and [f["kind"] for f in records[4]["flags"]] == ["name"]
+    with Corrections(db) as c:  # the database keeps the flag, with its decision, for the editor
+        assert [(f.kind, f.decision) for f in c.links(1)[2].flags] == [("number", "ignore")]
     write_build(tmp_path / "plain", result, settings, [pair.src.path, pair.tgt.path])  # no database: all flags
     records = [json.loads(line) for line in (tmp_path / "plain" / "links.jsonl").read_text().splitlines()]
     assert [f["kind"] for f in records[2]["flags"]] == ["number"]
@@ -357,12 +372,28 @@ def test_pages_carry_a_strict_policy_and_writes_need_token_and_origin(served):
     assert status == 409 and "another window" in json.loads(answer)["error"]
 
 
+def test_bound_to_every_interface_a_rebound_name_is_still_refused(corpus, settings):
+    """DNS rebinding: a page whose name an attacker points at this machine must not read
+    the token; an IP address on the server's port is answered."""
+    db, _, encoder = corpus
+    application = App(db, settings, host="0.0.0.0", port=8765, components=_components(encoder))
+    refused = application.handle("GET", "/", {"Host": "evil.example:8765"})
+    assert refused.status == 403 and application.token.encode() not in refused.body
+    assert application.handle("GET", "/", {"Host": "192.168.1.20:8765"}).status == 200
+    assert application.handle("GET", "/", {"Host": "[fe80::1]:8765"}).status == 200
+    assert application.handle("GET", "/", {"Host": "192.168.1.20:9999"}).status == 403
+    assert application.handle("GET", "/", {"Host": "localhost:8765"}).status == 200
+
+
 @pytest.mark.parametrize("body, problem", [
     (b"not json", "not JSON"), (b"[1, 2]", "not a JSON object"), (b'{"action": "merge", "links": 5}', "list of"),
     (b'{"action": "merge", "links": [["a", 1], [2, 3]]}', "whole number"), (b'{"action": "rm -rf"}', "unknown action"),
     (b'{"action": "split", "links": [[1, 0]], "src_at": 9, "tgt_at": 0}', "cannot split"),
     (b'{"action": "flag", "link": 1, "kind": "number", "decision": "delete"}', "accept or ignore"),
     (b'{"action": "relink", "links": [[1, 0]], "text": "1 2 3"}', "source ids : target ids"),
+    (b'{"action": "relink", "links": [], "text": "0 : 0"}', "at least one link"),
+    ('{"action": "undo", "edit": "\u00b2"}'.encode(), "whole number"),
+    (b'{"action": "undo", "edit": 123456789012345678901234}', "whole number"),
 ])
 def test_a_malformed_write_is_a_clear_400(served, body, problem):
     application, port, _ = served

@@ -112,7 +112,9 @@ def _paragraphs(container: etree._Element) -> Iterator[etree._Element]:
                     for cell in row.iterfind(W + "tc"):
                         yield from _paragraphs(cell)
         elif tag in (W + "sdt", W + "customXml", W + "ins", W + "moveTo"):
-            yield from _paragraphs(child.find(W + "sdtContent") if tag == W + "sdt" else child)
+            content = child.find(W + "sdtContent") if tag == W + "sdt" else child
+            if content is not None:  # an empty content control holds nothing
+                yield from _paragraphs(content)
 
 
 def _merged(paragraphs: Iterator[etree._Element]) -> Iterator[etree._Element]:
@@ -174,7 +176,8 @@ def _symbol(element: etree._Element) -> str:
         code = int(element.get(W + "char", ""), 16)
     except ValueError:
         return ""
-    return chr(code - 0xF000 if code >= 0xF000 else code)
+    code = code - 0xF000 if 0xF000 <= code <= 0xF0FF else code
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else ""  # no character: nothing
 
 
 def _notes(root: etree._Element, unit: str, referenced: list[str]) -> list[Block]:

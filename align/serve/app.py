@@ -11,6 +11,7 @@ are read from the package by a fixed table); every request's Host must be this s
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import html
 import json
 import re
@@ -83,10 +84,26 @@ class App:
             self.templates.get_template(name)
 
     def set_address(self, host: str, port: int) -> None:
-        """The Host headers accepted: this port on the loopback names and the bound host
-        (any host when bound to every interface, which `serve` warns about)."""
+        """The Host headers accepted: this port on the loopback names and the bound host;
+        bound to every interface (which `serve` warns about), also any IP address on this
+        port, but never another name: a page whose name an attacker re-resolves to this
+        machine (DNS rebinding) would otherwise read the token and write."""
         names = {"127.0.0.1", "localhost", "[::1]", host if ":" not in host else f"[{host}]"}
-        self.hosts = None if host in ("0.0.0.0", "::") else {f"{n}:{port}" for n in names}
+        self.hosts = {f"{n}:{port}" for n in names}
+        self.port = port
+        self.any_address = host in ("0.0.0.0", "::")
+
+    def _host_allowed(self, host: str) -> bool:
+        if host in self.hosts:
+            return True
+        if not self.any_address:
+            return False
+        name, _, port = host.rpartition(":")
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            return False
+        return port == str(self.port)
 
     def components(self):
         if self._components is None:
@@ -102,8 +119,9 @@ class App:
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes = b"") -> Response:
         headers = {k.lower(): v for k, v in headers.items()}
         host = headers.get("host", "")
-        if self.hosts is not None and host not in self.hosts:
-            return self._error(403, f"this server answers for {', '.join(sorted(self.hosts))} only, not {host!r}")
+        if not self._host_allowed(host):
+            return self._error(403, f"this server answers for {', '.join(sorted(self.hosts))}"
+                                    f"{' and IP addresses' if self.any_address else ''} only, not {host!r}")
         parts = urlsplit(target)
         for route_method, pattern, name in ROUTES:
             found = pattern.fullmatch(parts.path)
@@ -251,7 +269,8 @@ class App:
 
 
 def _int(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).lstrip("-").isdigit():
+    """A row id or count from a request: ASCII digits, at most 18 (SQLite's integers hold them)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not re.fullmatch(r"-?[0-9]{1,18}", str(value)):
         raise InputError(None, f"{what} must be a whole number, not {value!r}")
     return int(value)
 

@@ -25,8 +25,12 @@ def make_server(app: App, host: str = "127.0.0.1", port: int = 8765) -> Threadin
             self._answer(b"")
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length < 0 or length > MAX_BODY:
+            given = self.headers.get("Content-Length") or "0"
+            if not given.isascii() or not given.isdigit():
+                self.send_error(400, "Content-Length is not a number")
+                return
+            length = int(given)
+            if length > MAX_BODY:
                 self.send_error(413)
                 return
             self._answer(self.rfile.read(length))

@@ -385,6 +385,8 @@ class Corrections:
             self.owner, self.pair_id, self.seen = owner, pair_id, [(int(i), int(v)) for i, v in seen]
 
         def __enter__(self) -> tuple[int, list[LinkState]]:
+            if not self.seen:
+                raise InputError(None, "an edit needs at least one link")
             db = self.owner.db
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -486,10 +488,17 @@ class Corrections:
                                 json.dumps(payload, ensure_ascii=False))).lastrowid
 
     def _next_version(self) -> int:
-        """A version above every one given so far (an undo changes links without an event of its own)."""
+        """A version above every one given so far, reserved: an undo or a rebuild changes
+        links without an edit of its own, so the edits' AUTOINCREMENT counter (whose next
+        id is the next edit's version) is moved past it, and no later edit hands it out again."""
         row = self.db.execute("SELECT max(version) FROM link_versions").fetchone()
         last = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'edits'").fetchone()
-        return max(row[0] or 0, last[0] if last else 0) + 1
+        version = max(row[0] or 0, last[0] if last else 0) + 1
+        if last is None:
+            self.db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('edits', ?)", (version,))
+        else:
+            self.db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'edits'", (version,))
+        return version
 
 
 class _Texts:
