@@ -70,12 +70,14 @@ def realign_around(links: Sequence[Link], fixed: Sequence[bool], src: EmbeddedDo
 def with_anchors(links: Sequence[Link], anchors: Sequence[Link]) -> tuple[list[Link], list[bool]]:
     """A new alignment (a rebuild's) with confirmed ``anchors`` put in: each anchor takes
     the place of the first link sharing a sentence with it; the other sentences of the
-    links it overlaps stay, alone, before or after it (to be realigned with their run).
-    An anchor overlapping one placed already is dropped."""
+    links it overlaps, and of those between them, stay, alone, before or after it (to be
+    realigned with their run). An anchor overlapping one placed already, or crossing the
+    new alignment so that no order keeps each side's sentences in order, is dropped."""
     out = [(link, False) for link in links]
     for anchor in anchors:
         src, tgt = set(anchor.src), set(anchor.tgt)
-        hit = [k for k, (link, fixed) in enumerate(out) if src & set(link.src) or tgt & set(link.tgt)]
+        touched = [k for k, (link, fixed) in enumerate(out) if src & set(link.src) or tgt & set(link.tgt)]
+        hit = list(range(touched[0], touched[-1] + 1)) if touched else []
         if not hit or any(out[k][1] for k in hit):
             continue
         before, after = [], []
@@ -87,11 +89,18 @@ def with_anchors(links: Sequence[Link], anchors: Sequence[Link]) -> tuple[list[L
             for j in link.tgt:
                 if j not in tgt:
                     (before if anchor.tgt and j < anchor.tgt[0] else after).append((Link((), (j,), 0.0), False))
-        first = hit[0]
-        rest = [item for k, item in enumerate(out) if k not in hit[1:]]
-        at = rest.index(out[first])
-        out = rest[:at] + before + [(anchor, True)] + after + rest[at + 1:]
+        placed = out[:hit[0]] + before + [(anchor, True)] + after + out[hit[-1] + 1:]
+        if _in_order([link for link, _ in placed]):
+            out = placed
     return [link for link, _ in out], [fixed for _, fixed in out]
+
+
+def _in_order(links: Sequence[Link]) -> bool:
+    """Each side's sentences once each, in rising order, over ``links``."""
+    for ids in ([i for link in links for i in link.src], [j for link in links for j in link.tgt]):
+        if any(b <= a for a, b in zip(ids, ids[1:])):
+            return False
+    return True
 
 
 def _align_slice(src_ids: list[int], tgt_ids: list[int], src: EmbeddedDocument, tgt: EmbeddedDocument,

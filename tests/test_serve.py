@@ -250,6 +250,19 @@ def test_realign_around_cuts_runs_at_anchors():
         ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3, 4)), ((4,), ()), *[((k,), (k,)) for k in range(5, 10)]]
 
 
+def test_an_anchor_across_the_new_alignment_keeps_every_side_in_order():
+    """A confirmed link the rebuild's alignment crosses: the links between are cut to
+    single sentences around it, so each side stays once and in order."""
+    from align.realign import with_anchors
+
+    diagonal = [Link((k,), (k,), 0.9) for k in range(12)]
+    links, fixed = with_anchors(diagonal, [Link((5,), (9,), 0.9)])
+    src = [i for link in links for i in link.src]
+    tgt = [j for link in links for j in link.tgt]
+    assert src == list(range(12)) and tgt == list(range(12)) and fixed.count(True) == 1
+    assert Link((5,), (9,), 0.9) in links
+
+
 def test_a_confirmed_link_survives_a_rebuild_that_lost_it(corpus, settings):
     db, pair, encoder = corpus
     with Corrections(db) as c:
