@@ -465,13 +465,19 @@ def _click(driver, k: int, act: str) -> None:
 
 
 def _stale(element) -> bool:
-    from selenium.common.exceptions import StaleElementReferenceException
+    """Whether ``element``'s page is gone; mid-navigation Chromium may say so as "Node with
+    given id does not belong to the document" rather than as a stale reference."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
     try:
         element.tag_name
         return False
     except StaleElementReferenceException:
         return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def _wait(condition, timeout: float = 10.0) -> None:
