@@ -22,7 +22,7 @@ from align.cache import SqliteStore
 from align.components import Components
 from align.embed import CachedEncoder, ConcatEncoder, Encoder
 from align.flags import flag_links
-from align.locate.aligning import locate_and_align
+from align.locate.aligning import locate_and_align, unlinked_targets
 from align.locate.search import AnnSearch, Search
 from align.model import AlignedPair, Document, EmbeddedDocument, Link, Passage, Sentence
 from align.settings import Settings
@@ -164,9 +164,7 @@ def locate_task(state: WorkerState, shared: tuple[list[EmbeddedDocument], Search
     located = locate_and_align(target, collection, settings.locate, settings.align, search, state.encoder.encode,
                                words)
     number = {id(doc): k for k, doc in enumerate(collection)}
-    linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
-    return ([(number[id(pair.src)], pair.links, pair.passages) for pair in located],
-            tuple(j for j in range(len(target.sentences)) if j not in linked))
+    return [(number[id(pair.src)], pair.links, pair.passages) for pair in located], unlinked_targets(target, located)
 
 
 def flag_task(state: WorkerState, shared: None, item: tuple[AlignedPair, list[tuple]]) -> tuple[Link, ...]:

@@ -13,12 +13,12 @@
    aligner; context left at its edges is trimmed.
 """
 
-from align.locate.aligning import locate_all, locate_and_align, trim_edges
+from align.locate.aligning import locate_and_align, trim_edges, unlinked_targets
 from align.locate.config import LocateConfig
 from align.locate.evidence import evidence, quotations, with_quotations
 from align.locate.passages import find_passages, merge_overlapping
 from align.locate.search import AnnSearch, Candidates, ExactSearch, Search, build_ivf, make_search, retrieve
 
 __all__ = ["AnnSearch", "Candidates", "ExactSearch", "LocateConfig", "Search", "build_ivf", "evidence",
-           "find_passages", "locate_all", "locate_and_align", "make_search", "merge_overlapping",
-           "quotations", "retrieve", "trim_edges", "with_quotations"]
+           "find_passages", "locate_and_align", "make_search", "merge_overlapping",
+           "quotations", "retrieve", "trim_edges", "unlinked_targets", "with_quotations"]

@@ -4,7 +4,6 @@ sentence aligner; the context left unlinked or weakly linked at its edges is tri
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
@@ -13,7 +12,7 @@ from align.locate.config import LocateConfig
 from align.locate.evidence import evidence, quotations, with_quotations
 from align.locate.passages import find_passages, merge_overlapping
 from align.locate.relation import labelled
-from align.locate.search import Search, make_search, retrieve
+from align.locate.search import Search, retrieve
 from align.model import AlignedPair, EmbeddedDocument, Link, Passage
 from align.tokens import WordModel
 
@@ -152,18 +151,7 @@ def _trim_merge(link: Link, src_vectors: np.ndarray, tgt_vectors: np.ndarray, mi
     return replace(link, src=src, tgt=tgt) if (src, tgt) != (link.src, link.tgt) else link
 
 
-def locate_all(targets: list[EmbeddedDocument], collection: list[EmbeddedDocument], locate_config: LocateConfig,
-               align_config: AlignConfig, embed: Embed | None, index_dir: Path,
-               words: WordModel | None = None) -> tuple[list[AlignedPair], dict[str, tuple[int, ...]]]:
-    """Locate, align and label every target document in the collection (one shared search,
-    its ANN index cached in ``index_dir`` for large collections; ``words`` as in
-    `locate_and_align`); also returns, per target file, the sentence ids left without a source."""
-    search = make_search(np.vstack([d.vectors for d in collection]), locate_config, index_dir)
-    pairs: list[AlignedPair] = []
-    unmatched: dict[str, tuple[int, ...]] = {}
-    for doc in targets:
-        located = locate_and_align(doc, collection, locate_config, align_config, search, embed, words)
-        pairs.extend(located)
-        linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
-        unmatched[str(doc.path)] = tuple(j for j in range(len(doc.sentences)) if j not in linked)
-    return pairs, unmatched
+def unlinked_targets(target: EmbeddedDocument, located: list[AlignedPair]) -> tuple[int, ...]:
+    """The sentences of ``target`` that no located passage links to a source."""
+    linked = {j for pair in located for link in pair.links if link.src for j in link.tgt}
+    return tuple(j for j in range(len(target.sentences)) if j not in linked)
