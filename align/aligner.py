@@ -396,7 +396,8 @@ class _BandedAligner:
                       else None)
         counts = len(np.unique(src.paragraphs)), len(np.unique(tgt.paragraphs))
         self.paragraph_agreement = min(counts) / max(counts)
-        self.values = {t: self._values(*t) for t in self.types if t[0] and t[1]}
+        # Only the link types the document can hold (a short document holds few of them).
+        self.values = {t: self._values(*t) for t in self.types if 0 < t[0] <= self.n and 0 < t[1] <= self.m}
         extra_cost = self.freedom * (config.paragraph_skip_penalty if paragraphs else config.speech_skip_penalty)
         self.src_skip, self.tgt_skip = (config.skip_penalty + extra_cost * extra for extra in shared)
         self.tgt_skip_cum = _cum(self.tgt_skip)
@@ -630,8 +631,8 @@ class _BandedAligner:
             if i == 0:
                 row[0] = 0.0  # lo[0] == 0
             for t, (a, b) in enumerate(self.types):
-                if a == 0 or a > i:
-                    continue  # 0-1 links are handled along the row below
+                if a == 0 or a > i or (b and (a, b) not in self.values):
+                    continue  # 0-1 links are handled along the row below; a type too long for the document
                 prev = i - a
                 shift = int(self.lo[i] - b - self.lo[prev])
                 start, stop = max(0, -shift), min(width, width - shift)

@@ -2,7 +2,8 @@
 process, with ``--workers 2`` (a local pool) and on Ray with 2 workers (a Ray instance the
 run starts); pairs per second, total time, the per-pair overhead of each engine over one
 process, and how the time grows from 50 to 200 pairs. Then the many-small-pairs case: 200
-one-sentence file pairs, cold (a fresh cache) and warm: the per-pair cost of the build.
+one-sentence file pairs, cold (a fresh cache) and warm: the per-pair cost of the build, and
+where a warm pair's time goes (a profiled run).
 
     PYTHONPATH=. .venv/bin/python scripts/bench_scale.py [--json out.json] [--engines local,pool,ray]
 
@@ -208,18 +209,54 @@ def engine_comparison(work: Path, models: Path, pairs: list[tuple[str, str, str]
 
 def small_pairs(work: Path, models: Path, count: int = 200) -> dict:
     """``count`` one-sentence file pairs (the first WMT21 segments, Russian and reference A):
-    cold, then warm; and one such pair, warm, for the fixed cost of a build process."""
+    cold, then warm; warm again on the first half, so the slope from half to all is the cost
+    of a pair with every fixed cost (model files, dictionaries) paid in both runs; one such
+    pair, warm, for the fixed cost of a build process; and where a warm pair's time goes."""
     with open(DATA / "wmt21_ru-en" / "newstest2021.ru-en.tsv", encoding="utf-8") as handle:
         rows = [(r["src_ru"], r["ref_en_A"]) for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
-    small = write_corpus(work / "one-sentence", [(f"p{i:03d}", ru, en) for i, (ru, en) in enumerate(rows[:count])])
+    named = [(f"p{i:03d}", ru, en) for i, (ru, en) in enumerate(rows[:count])]
+    small = write_corpus(work / "one-sentence", named)
+    half = write_corpus(work / "one-sentence-half", named[:count // 2])
     cache = fresh_cache(work / "small-cache", models)
     cold = run_build(*small, work / "small-cold", cache, [])
     warm = run_build(*small, work / "small-warm", cache, [])
-    one = write_corpus(work / "one-pair", [("p000", *rows[0])])
+    warm_half = run_build(*half, work / "small-warm-half", cache, [])
+    one = write_corpus(work / "one-pair", [named[0]])
     run_build(*one, work / "one-first", cache, [])  # reads the file into the document cache
     single = run_build(*one, work / "one-out", cache, [])
-    return {"pairs": count, "cold_s": round(cold, 1), "warm_s": round(warm, 1), "one_pair_s": round(single, 2),
-            "warm_ms_per_pair": round(1000 * (warm - single) / (count - 1), 1)}
+    return {"pairs": count, "cold_s": round(cold, 1), "warm_s": round(warm, 1), "warm_half_s": round(warm_half, 1),
+            "one_pair_s": round(single, 2),
+            "warm_ms_per_pair": round(1000 * (warm - warm_half) / (count - count // 2), 1),
+            "stages_ms_per_pair": stage_split(*small, work / "small-profiled", cache, count)}
+
+
+STAGES = {  # where a build's time goes: (file, function) of the stage's entry
+    "read and check language": ("align/pipeline.py", "load_all"),
+    "align": ("align/engine/tasks.py", "align_task"),
+    "flag": ("align/pipeline.py", "flag_all"),
+    "corpus.sqlite": ("align/store/build.py", "corpus_bytes"),
+    "editions": ("align/export/editions.py", "edition_files"),
+    "review.html": ("align/export/review_html.py", "review_html_bytes"),
+    "all outputs": ("align/export/registry.py", "write_outputs"),
+}
+
+
+def stage_split(ru: Path, en: Path, out: Path, cache: Path, count: int) -> dict[str, float]:
+    """Milliseconds a pair in each stage of a warm build run under cProfile (which slows
+    Python code down: compare stages with each other, not with the wall times)."""
+    profile, script = out.with_suffix(".prof"), out.with_suffix(".py")
+    script.write_text("import sys\nfrom align.cli import app\nsys.argv = ['align', '-q', 'build', *sys.argv[1:]]\napp()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), str(script), str(ru), str(en), "-o", str(out),
+                    "--cache-dir", str(cache)], env=env, check=True, capture_output=True)
+    import pstats
+
+    stats = pstats.Stats(str(profile)).stats  # type: ignore[attr-defined]
+    totals = {}
+    for stage, (file, function) in STAGES.items():
+        totals[stage] = round(1000 * sum(cumulative for (path, _, name), (_, _, _, cumulative, _) in stats.items()
+                                         if path.endswith(file) and name == function) / count, 2)
+    return totals
 
 
 def summarise(results: dict[str, dict[int, float]], warm_up: float, rates: dict[str, float]) -> dict:
@@ -241,8 +278,11 @@ def print_table(report: dict) -> None:
         print_engines(report)
     small = report.get("one_sentence_pairs")
     if small:
-        print(f"200 one-sentence pairs: cold {small['cold_s']} s, warm {small['warm_s']} s; "
-              f"one pair {small['one_pair_s']} s; warm per pair {small['warm_ms_per_pair']} ms")
+        print(f"{small['pairs']} one-sentence pairs: cold {small['cold_s']} s, warm {small['warm_s']} s "
+              f"(half of them {small['warm_half_s']} s); one pair {small['one_pair_s']} s; "
+              f"warm per pair {small['warm_ms_per_pair']} ms")
+        print("a warm pair under cProfile, ms: " + ", ".join(f"{stage} {ms}"
+                                                             for stage, ms in small["stages_ms_per_pair"].items()))
 
 
 def print_engines(report: dict) -> None:

@@ -9,9 +9,10 @@ which language pairs it applies to (``align.flags.registry``).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from align.flags.config import FlagConfig
 from align.flags.context import Detector, PairContext, Vocabulary, WordModel, pair_context
@@ -48,7 +49,7 @@ def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str], sr
         tgt_words = words.words([pairs[k][1] for k in wanted])
         vectors = {k: (s, t) for k, s, t in zip(wanted, src_words, tgt_words)}
     flagged = []
-    with threadpool_limits(1, user_api="blas"):
+    with _blas().limit(limits=1, user_api="blas"):
         for k, link in enumerate(links):
             src, tgt = pairs[k]
             if k not in chosen:
@@ -65,6 +66,13 @@ def flag_links(links: list[Link], src_texts: list[str], tgt_texts: list[str], sr
                 flags = flag_pair(pair, detectors=detectors)
             flagged.append(Link(link.src, link.tgt, link.score, tuple(flags)))
     return flagged
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The process's thread pools, found once (finding them reads every loaded library:
+    ~1.5 ms, which was most of a one-sentence pair's flagging)."""
+    return ThreadpoolController()
 
 
 def flag_pair(pair: PairContext, *, detectors: Sequence[Detector] = DETECTORS) -> list[Flag]:

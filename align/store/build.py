@@ -17,12 +17,20 @@ from align.store.wordalign import align_words, link_texts
 from align.store.write import write_run
 from align.tokens import WordModel
 
+WORD_CHUNK = 512  # links whose word vectors are read from the cache at once
+
 
 def add_to_corpus(path: Path, result: BuildResult, run: dict[str, Any], words: WordModel | None,
                   lines: LineNumbers | None = None) -> None:
     """Write ``result`` into the corpus at ``path`` (created if missing); its document
     pairs replace any earlier rows of the same pairs, all in one transaction."""
-    pairs = [(pair, align_words(link_texts(pair), words)) for pair in result.pairs]
+    # The word model is asked in chunks of links, not once per pair (a cache read per pair
+    # cost more than a small pair's work), nor once for the run (memory).
+    texts = [link_texts(pair) for pair in result.pairs]
+    flat = [text for group in texts for text in group]
+    aligned = iter([pairs for start in range(0, len(flat), WORD_CHUNK)
+                    for pairs in align_words(flat[start:start + WORD_CHUNK], words)])
+    pairs = [(pair, [next(aligned) for _ in group]) for pair, group in zip(result.pairs, texts)]
     sha256 = {item["path"]: item["sha256"] for item in run.get("inputs", [])}
     db = connect(Path(path), create=True)
     try:
