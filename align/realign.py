@@ -205,7 +205,8 @@ def realign_stored(corrections: Corrections, pair_id: int, settings: Settings, c
     """Realign a stored pair around its confirmed links (one undoable edit); its id."""
     pair, fixed = stored_pair(corrections, pair_id, components.encoder)
     previous = corrections.states(pair_id, 0, None)
-    return corrections.replace_all(pair_id, realigned_states(pair, fixed, settings, components, previous), "realign")
+    return corrections.replace_all(pair_id, realigned_states(pair, fixed, settings, components, previous), "realign",
+                                   expected=previous)
 
 
 # --- after a rebuild ------------------------------------------------------------------------
@@ -235,9 +236,9 @@ def reapply_corrections(db_path: Path, result: BuildResult, settings: Settings, 
             stored = {(v.src, v.tgt): v.score for v in corrections.links(pair_id)}
             anchors = [Link(a.src, a.tgt, stored.get((a.src, a.tgt), a.score)) for a in anchors]
             links, fixed = with_anchors(pair.links, anchors)
-            states = realigned_states(replace(pair, links=tuple(links)), fixed, settings, components,
-                                      corrections.states(pair_id, 0, None))
-            corrections.replace_all(pair_id, states, "rebuild", check=False)
+            previous = corrections.states(pair_id, 0, None)
+            states = realigned_states(replace(pair, links=tuple(links)), fixed, settings, components, previous)
+            corrections.replace_all(pair_id, states, "rebuild", check=False, expected=previous)
             realigned += 1
     return realigned
 

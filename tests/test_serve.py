@@ -235,6 +235,30 @@ def test_realign_keeps_the_confirmed_links_and_realigns_the_rest(corpus, setting
         assert ((3,), ()) in _ids(c)
 
 
+def test_realign_does_not_overwrite_an_edit_made_while_it_ran(corpus, settings, monkeypatch):
+    """Another window merges two links while a realign computes: the realign is refused
+    (409 in the editor) and the merge stays."""
+    import align.realign as realign
+
+    db, _, encoder = corpus
+    computed = realign.realigned_states
+
+    def meanwhile(*args, **kwargs):
+        states = computed(*args, **kwargs)
+        with Corrections(db) as other:
+            other.merge(1, _seen(other, 0, 1))
+        return states
+
+    monkeypatch.setattr(realign, "realigned_states", meanwhile)
+    with Corrections(db) as c:
+        c.unlink(1, _seen(c, 4)[0])  # something for the realign to mend
+        with pytest.raises(StaleEdit, match="changed in another window during the realign"):
+            realign_stored(c, 1, settings, _components(encoder))
+        links = _ids(c)
+        assert links[0] == ((0, 1), (0, 1)) and ((4,), ()) in links
+        assert c.history(1)[0].action == "merge"
+
+
 def test_realign_around_cuts_runs_at_anchors():
     encoder = ConceptEncoder(RU, EN)
     src = EmbeddedDocument(Document(Path("r"), "ru", "", ()), tuple(Sentence("r", k, k, t, 0, 1) for k, t in enumerate(RU)),

@@ -281,14 +281,21 @@ class Corrections:
             return self._replace(pair_id, start, old, [LinkState(**{**asdict(old[0]), "confirmed": confirmed})],
                                  "confirm" if confirmed else "unconfirm")
 
-    def replace_all(self, pair_id: int, new: Sequence[LinkState], action: str, *, check: bool = True) -> int:
+    def replace_all(self, pair_id: int, new: Sequence[LinkState], action: str, *, check: bool = True,
+                    expected: Sequence[LinkState] | None = None) -> int:
         """Replace every link of the pair (a realign, an import); ``check``: the new links
-        must cover the same sentences, each once, in order. Only the stretch between the
-        unchanged links at either end is rewritten (and stored in the history)."""
+        must cover the same sentences, each once, in order; ``expected``: the links ``new``
+        was computed from, which must still be the stored ones (another window's edit made
+        while a realign ran is not overwritten: `StaleEdit`, nothing written). Only the
+        stretch between the unchanged links at either end is rewritten (and stored in the
+        history)."""
         new = list(new)
         self.db.execute("BEGIN IMMEDIATE")
         try:
             old = self.states(pair_id, 0, None)
+            if expected is not None and old != list(expected):
+                raise StaleEdit(f"the links of this pair were changed in another window during the {action}: "
+                                f"reload the page and {action} again")
             if check:
                 _check_same_sentences(old, new, action)
             head = next((k for k, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
