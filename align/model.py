@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -224,6 +225,14 @@ class Passage:
     score: float
     relation: Relation = "translation"
     evidence: RelationEvidence | None = None
+
+
+def passage_of(passages: Sequence[Passage], src: Sequence[int], tgt: Sequence[int]) -> int | None:
+    """The index of the located passage holding a link: the one with its first target
+    sentence, else (a link with no target) its first source sentence."""
+    return next((k for k, p in enumerate(passages)
+                 if (tgt and p.en_start <= tgt[0] < p.en_end) or (not tgt and src and p.ru_start <= src[0] < p.ru_end)),
+                None)
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,7 +18,7 @@ import numpy as np
 from align.aligner import AlignConfig, Embed, Side, align_vectors
 from align.components import Components
 from align.flags import flag_links
-from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Flag, Link, Passage, Sentence
+from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Flag, Link, Passage, Sentence, passage_of
 from align.pipeline import align_documents
 from align.settings import Settings
 from align.store.corrections import Corrections, LinkState, text_hash
@@ -120,10 +120,6 @@ def _align_slice(src_ids: list[int], tgt_ids: list[int], src: EmbeddedDocument, 
             for link in local]
 
 
-def _passage_of(passages: Sequence[Passage], link: Link) -> int | None:
-    return next((k for k, p in enumerate(passages)
-                 if (link.tgt and p.en_start <= link.tgt[0] < p.en_end)
-                 or (not link.tgt and link.src and p.ru_start <= link.src[0] < p.ru_end)), None)
 
 
 def _slice(doc: EmbeddedDocument, ids: list[int]) -> EmbeddedDocument:
@@ -135,7 +131,7 @@ def realigned_states(pair: AlignedPair, fixed: Sequence[bool], settings: Setting
     """The pair's links realigned around its ``fixed`` ones, as states to store: a link
     found again among ``previous`` keeps its score, flags and word pairs; the others are
     flagged (against the statistics of the whole pair) and word-aligned now."""
-    parts = [_passage_of(pair.passages, link) for link in pair.links]
+    parts = [passage_of(pair.passages, link.src, link.tgt) for link in pair.links]
     links, fixed = realign_around(pair.links, fixed, pair.src, pair.tgt, settings.align, components.encoder.encode,
                                   parts, located=pair.mode == "located")
     known = {(s.src, s.tgt): s for s in previous}

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from align.errors import InputError
-from align.model import AlignedPair
+from align.model import AlignedPair, Passage, passage_of
 from align.store.morph import lemma, lemma_text
 from align.store.schema import connect
 
@@ -462,14 +462,15 @@ class Corrections:
             db.execute("DELETE FROM confirmed_links WHERE src_path = ? AND tgt_path = ? AND src_ids = ? AND tgt_ids = ?",
                        (info.src_path, info.tgt_path, json.dumps(list(s.src)), json.dumps(list(s.tgt))))
         texts = _Texts(db, info)
-        passages = db.execute("SELECT src_start, src_end, tgt_start, tgt_end FROM passages WHERE pair_id = ? "
-                              "ORDER BY idx", (info.id,)).fetchall()
+        passages = [Passage(ts, te, ss, se, score) for ss, se, ts, te, score in db.execute(
+            "SELECT src_start, src_end, tgt_start, tgt_end, score FROM passages WHERE pair_id = ? ORDER BY idx",
+            (info.id,))]
         for k, s in enumerate(new):
             src_text, tgt_text = texts.joined("src", s.src), texts.joined("tgt", s.tgt)
             link_id = db.execute(
                 "INSERT INTO links (pair_id, idx, type, score, passage, src_ids, tgt_ids, src_text, tgt_text, "
                 "src_lines, tgt_lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (info.id, start + k, f"{len(s.src)}-{len(s.tgt)}", s.score, _passage(passages, s),
+                (info.id, start + k, f"{len(s.src)}-{len(s.tgt)}", s.score, passage_of(passages, s.src, s.tgt),
                  json.dumps(list(s.src)), json.dumps(list(s.tgt)), src_text, tgt_text, texts.lines("src", s.src),
                  texts.lines("tgt", s.tgt))).lastrowid
             db.execute("INSERT INTO link_versions VALUES (?, ?)", (link_id, edit))
@@ -533,11 +534,6 @@ class _Texts:
         return f"{rows[0][1]}-{rows[-1][2]}" if rows else ""
 
 
-def _passage(passages: list[tuple[int, int, int, int]], s: LinkState) -> int | None:
-    """The located passage holding the link (by its target sentences, else its source ones),
-    as `align.store.write` finds it."""
-    return next((k for k, (ss, se, ts, te) in enumerate(passages)
-                 if (s.tgt and ts <= s.tgt[0] < te) or (not s.tgt and s.src and ss <= s.src[0] < se)), None)
 
 
 def _join(parts) -> tuple[int, ...]:

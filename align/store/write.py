@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from align.export.lines import LineNumbers
-from align.model import AlignedPair, EmbeddedDocument
+from align.model import AlignedPair, EmbeddedDocument, passage_of
 from align.store.morph import lemma, lemma_text
 from align.store.wordalign import WordPair, link_texts
 
@@ -58,7 +58,7 @@ def _write_pair(db: sqlite3.Connection, pair: AlignedPair, words: PairWords, run
         link_id = db.execute(
             "INSERT INTO links (pair_id, idx, type, score, passage, src_ids, tgt_ids, src_text, tgt_text, "
             "src_lines, tgt_lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (pair_id, k, link.kind, link.score, _passage(pair, link.src, link.tgt), json.dumps(list(link.src)),
+            (pair_id, k, link.kind, link.score, passage_of(pair.passages, link.src, link.tgt), json.dumps(list(link.src)),
              json.dumps(list(link.tgt)), src_text, tgt_text, _lines(lines, pair.src, link.src),
              _lines(lines, pair.tgt, link.tgt))).lastrowid
         db.executemany("INSERT INTO flags (link_id, kind, severity, score, evidence) VALUES (?, ?, ?, ?, ?)",
@@ -108,9 +108,3 @@ def _lines(lines: LineNumbers, doc: EmbeddedDocument, ids: tuple[int, ...]) -> s
     return lines.of(doc, ids[0], ids[-1]) if ids else ""
 
 
-def _passage(pair: AlignedPair, src: tuple[int, ...], tgt: tuple[int, ...]) -> int | None:
-    """The index of the located passage holding the link (by its target sentences, else
-    its source sentences)."""
-    return next((k for k, p in enumerate(pair.passages)
-                 if (tgt and p.en_start <= tgt[0] < p.en_end) or (not tgt and src and p.ru_start <= src[0] < p.ru_end)),
-                None)
