@@ -340,6 +340,17 @@ def test_retellings_are_listed_in_coverage_as_related_passages(tmp_path):
     assert "ru0.txt" in related and f"| {retelling[4]} (" in related
 
 
+def test_links_of_a_located_pair_name_their_passage_and_its_relation(tmp_path):
+    from align.export.records import link_records
+
+    ru, en = _relation_case(tmp_path)
+    (pair,) = _locate(ru, en, LocateConfig(keep_retellings=True))
+    records = list(link_records(pair))
+    relations = {(r["passage"], r["relation"]) for r in records if r["ru"]["ids"] and r["en"]["ids"]}
+    assert {relation for _, relation in relations} == {"translation", "partial", "retelling"}
+    assert all(pair.passages[k].relation == relation for k, relation in relations)
+
+
 def test_the_rendered_original_wins_over_its_retelling_and_every_copy_is_reported(tmp_path):
     rng = np.random.default_rng(11)
     original_vectors, original_texts = _unit(rng, 300), _words_of(rng, 300)

@@ -311,7 +311,8 @@ def test_a_version_1_corpus_is_migrated(tmp_path):
                      "PRAGMA user_version = 1; COMMIT;")
     db.close()
     with Corrections(path) as c:
-        assert c.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert c.db.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        assert c.db.execute("SELECT relation, evidence FROM passages").fetchall() == []
         assert c.db.execute("SELECT count(*) FROM edits").fetchone()[0] == 0
 
 

@@ -373,3 +373,35 @@ def test_a_foreign_db_is_refused_before_any_work(parallel_dirs, tmp_path):
     result = CliRunner().invoke(app, ["build", str(ru), str(en), "-o", str(tmp_path / "out"), "--db", str(foreign)])
     assert result.exit_code == 2 and "not a corpus database" in result.output
     assert not (tmp_path / "out").exists() and foreign.read_text() == "my notes\n" * 200
+
+
+def test_passages_keep_their_relation_and_its_evidence(tmp_path):
+    from dataclasses import replace
+
+    from align.model import Passage, RelationEvidence
+
+    evidence = RelationEvidence(links=2, cosine=0.61, ru_words=0.5, en_words=None, order=1.0, shared=None,
+                                length_ratio=0.8, ru_linked=1.0, quoted=0.75, rendered=0.5)
+    located = replace(KNOWN[1], passages=(Passage(0, 1, 0, 1, 0.7, "partial", evidence), Passage(1, 2, 1, 3, 0.5)))
+    path = tmp_path / "corpus.sqlite"
+    add_to_corpus(path, BuildResult((), (), (KNOWN[0], located), {}), RUN, ConceptWords())
+    with open_corpus(path) as corpus:
+        rows = corpus.db.execute("SELECT relation, evidence FROM passages ORDER BY idx").fetchall()
+    assert [relation for relation, _ in rows] == ["partial", "translation"]
+    assert RelationEvidence(**json.loads(rows[0][1])) == evidence and rows[1][1] == ""
+
+
+def test_a_version_2_corpus_gets_the_passage_relations(tmp_path):
+    path = tmp_path / "old.sqlite"
+    old_passages = schema.TABLES.replace(", relation TEXT NOT NULL DEFAULT 'translation',\n  evidence TEXT NOT NULL "
+                                         "DEFAULT ''", "")
+    assert old_passages != schema.TABLES
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(f"BEGIN; {old_passages} {schema.CORRECTION_TABLES} PRAGMA application_id = "
+                     f"{schema.APPLICATION_ID}; PRAGMA user_version = 2; COMMIT;")
+    db.execute("INSERT INTO passages (pair_id, idx, src_start, src_end, tgt_start, tgt_end, score) "
+               "VALUES (1, 0, 0, 1, 0, 1, 0.5)")
+    db.close()
+    with open_corpus(path) as corpus:
+        assert corpus.db.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        assert corpus.db.execute("SELECT relation, evidence FROM passages").fetchall() == [("translation", "")]

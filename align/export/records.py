@@ -10,7 +10,7 @@ from typing import Any
 
 from align.export.registry import ExportContext, Writer, register
 from align.export.safe import plain
-from align.model import AlignedPair, BuildResult, EmbeddedDocument, Flag, Link, Sentence
+from align.model import AlignedPair, BuildResult, EmbeddedDocument, Flag, Link, Sentence, passage_of
 from align.scoring import format_link
 
 
@@ -35,7 +35,13 @@ def link_records(pair: AlignedPair) -> Iterator[dict[str, Any]]:
             src_key: _side(src, link.src),
             tgt_key: _side(tgt, link.tgt),
             "flags": [_flag_record(flag) for flag in link.flags],
-        }
+        } | _passage(pair, link)
+
+
+def _passage(pair: AlignedPair, link: Link) -> dict[str, Any]:
+    """For a located pair: the passage holding the link and how it renders its original."""
+    k = passage_of(pair.passages, link.src, link.tgt)
+    return {} if pair.mode != "located" or k is None else {"passage": k, "relation": pair.passages[k].relation}
 
 
 def _side(doc: EmbeddedDocument, ids: tuple[int, ...]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import numpy as np
 
 from align.cache import CacheFolder
 from align.errors import InputError
-from align.model import AlignedPair, EmbeddedDocument, Flag, Link, Passage
+from align.model import AlignedPair, EmbeddedDocument, Flag, Link, Passage, RelationEvidence
 from align.store.schema import connect
 
 
@@ -37,10 +37,11 @@ def load_pair(db_path: Path, pair_id: int, cache: CacheFolder, max_bytes: int) -
         links = tuple(Link(tuple(json.loads(src)), tuple(json.loads(tgt)), score, tuple(flags.get(link_id, ())))
                       for link_id, src, tgt, score in db.execute(
                           "SELECT id, src_ids, tgt_ids, score FROM links WHERE pair_id = ? ORDER BY idx", (pair_id,)))
-        passages = tuple(Passage(tgt_start, tgt_end, src_start, src_end, score)
-                         for src_start, src_end, tgt_start, tgt_end, score in db.execute(
-                             "SELECT src_start, src_end, tgt_start, tgt_end, score FROM passages WHERE pair_id = ? "
-                             "ORDER BY idx", (pair_id,)))
+        passages = tuple(Passage(tgt_start, tgt_end, src_start, src_end, score, relation,
+                                 RelationEvidence(**json.loads(evidence)) if evidence else None)
+                         for src_start, src_end, tgt_start, tgt_end, score, relation, evidence in db.execute(
+                             "SELECT src_start, src_end, tgt_start, tgt_end, score, relation, evidence FROM passages "
+                             "WHERE pair_id = ? ORDER BY idx", (pair_id,)))
         counts = dict(db.execute("SELECT d.path, COUNT(*) FROM sentences s JOIN documents d ON d.id = s.document_id "
                                  "WHERE d.path IN (?, ?) GROUP BY d.path", (src_path, tgt_path)))
     src = _reread(Path(src_path), src_lang, src_sha, counts.get(src_path, 0), presegmented, cache, max_bytes)

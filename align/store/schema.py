@@ -12,7 +12,7 @@ from pathlib import Path
 from align.errors import InputError
 
 APPLICATION_ID = 0x416C6E43  # "AlnC"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # A person's corrections (`align.store.corrections`), version 2. Keyed by document paths,
 # sentence ids and text hashes, never by row ids, so a rebuild (which replaces a pair's rows)
@@ -43,8 +43,17 @@ def _add_corrections(db: sqlite3.Connection) -> None:
                        .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
 
 
+def _add_relations(db: sqlite3.Connection) -> None:
+    """Version 2 → 3: each passage's relation label and its evidence (JSON; '' for a
+    passage no label was decided for, such as a pair aligned whole)."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(passages)")}
+    for column, default in (("relation", "'translation'"), ("evidence", "''")):
+        if column not in present:
+            db.execute(f"ALTER TABLE passages ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}")
+
+
 # Version n → the function that brings a file from n to n + 1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_corrections}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_corrections, 2: _add_relations}
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,7 +80,8 @@ CREATE TABLE pairs (
 CREATE TABLE passages (
   id INTEGER PRIMARY KEY, pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
   idx INTEGER NOT NULL, src_start INTEGER NOT NULL, src_end INTEGER NOT NULL, tgt_start INTEGER NOT NULL,
-  tgt_end INTEGER NOT NULL, score REAL NOT NULL);
+  tgt_end INTEGER NOT NULL, score REAL NOT NULL, relation TEXT NOT NULL DEFAULT 'translation',
+  evidence TEXT NOT NULL DEFAULT '');
 CREATE TABLE links (
   id INTEGER PRIMARY KEY, pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
   idx INTEGER NOT NULL, type TEXT NOT NULL, score REAL NOT NULL, passage INTEGER,

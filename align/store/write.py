@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 from align.export.lines import LineNumbers
@@ -49,9 +50,10 @@ def _write_pair(db: sqlite3.Connection, pair: AlignedPair, words: PairWords, run
         db.execute("DELETE FROM pairs WHERE id = ?", old)
     pair_id = db.execute("INSERT INTO pairs (src_document_id, tgt_document_id, mode, run_id) VALUES (?, ?, ?, ?)",
                          (src_id, tgt_id, pair.mode, run_id)).lastrowid
-    db.executemany("INSERT INTO passages (pair_id, idx, src_start, src_end, tgt_start, tgt_end, score) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   [(pair_id, k, p.ru_start, p.ru_end, p.en_start, p.en_end, p.score)
+    db.executemany("INSERT INTO passages (pair_id, idx, src_start, src_end, tgt_start, tgt_end, score, relation, "
+                   "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [(pair_id, k, p.ru_start, p.ru_end, p.en_start, p.en_end, p.score, p.relation,
+                     json.dumps(asdict(p.evidence)) if p.evidence is not None else "")
                     for k, p in enumerate(pair.passages)])
     src_lang, tgt_lang = pair.src.lang, pair.tgt.lang
     for k, (link, (src_text, tgt_text), pairs) in enumerate(zip(pair.links, link_texts(pair), words)):
