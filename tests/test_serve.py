@@ -367,6 +367,31 @@ def served(corpus, settings):
     server.server_close()
 
 
+def test_the_server_binds_an_ipv6_loopback(corpus, settings):
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError as error:
+        pytest.skip(f"this machine has no IPv6 loopback ({error})")
+    db, _, encoder = corpus
+    application = App(db, settings, host="::1", port=0, components=_components(encoder))
+    server = make_server(application, "::1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        connection = http.client.HTTPConnection("::1", port, timeout=10)
+        connection.request("GET", "/", headers={"Host": f"[::1]:{port}"})
+        response = connection.getresponse()
+        assert response.status == 200 and b"ru/" in response.read()
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def _request(port: int, method: str, path: str, body: dict | None = None, headers: dict | None = None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request(method, path, body=json.dumps(body).encode() if body is not None else None,

@@ -4,6 +4,7 @@ the security headers every answer carries."""
 from __future__ import annotations
 
 import logging
+import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from align.serve.app import CSP, MAX_BODY, App
@@ -12,6 +13,12 @@ log = logging.getLogger("align")
 HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
            "Cache-Control": "no-store", "Cross-Origin-Opener-Policy": "same-origin",
            "Cross-Origin-Resource-Policy": "same-origin"}
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    """The same server on an IPv6 address (``--host ::1``)."""
+
+    address_family = socket.AF_INET6
 
 
 def make_server(app: App, host: str = "127.0.0.1", port: int = 8765) -> ThreadingHTTPServer:
@@ -58,7 +65,8 @@ def make_server(app: App, host: str = "127.0.0.1", port: int = 8765) -> Threadin
         def log_message(self, format: str, *args) -> None:
             log.debug("%s %s", self.address_string(), format % args)
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+    server = server_class((host, port), Handler)
     server.daemon_threads = True
     app.set_address(host, server.server_address[1])
     return server
