@@ -156,6 +156,18 @@ def test_an_edit_from_a_stale_view_is_refused_and_nothing_changes(corpus):
             second.undo(1, expected=12345)
 
 
+def test_the_edit_to_undo_is_found_behind_any_number_of_undone_ones(corpus):
+    db, _, _ = corpus
+    with Corrections(db) as c:
+        merged = c.merge(1, _seen(c, 0, 1))
+        for _ in range(21):
+            c.confirm(1, _seen(c, 3)[0])
+            c.undo(1)
+        assert all(e.undone for e in c.history(1, 20))
+        assert c.undoable(1).id == merged and c.undoable(1).action == "merge"
+        assert c.undo(1) == merged and c.undoable(1) is None
+
+
 def test_a_view_loaded_after_an_undo_is_stale_once_another_edit_reuses_the_row(corpus):
     """An undo gives its links a version of their own; the next edit must not hand out
     the same number again (SQLite reuses the deleted row's id), or a stale save passes."""

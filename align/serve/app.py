@@ -180,7 +180,7 @@ class App:
             info = corrections.pair(int(pair_id))
             links = corrections.links(info.id)
             history = corrections.history(info.id, 20)
-        undoable = next((e for e in history if not e.undone and e.action != "rebuild"), None)
+            undoable = corrections.undoable(info.id)
         open_flags = [(link, flag) for link in links for flag in link.flags if flag.decision != "ignore"]
         ignored = [(link, flag) for link in links for flag in link.flags if flag.decision == "ignore"]
         return self._page("pair.html.j2", info=info, links=links, history=history, undoable=undoable,

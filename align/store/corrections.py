@@ -213,6 +213,16 @@ class Corrections:
                                "ORDER BY id DESC LIMIT ?", (info.src_path, info.tgt_path, limit)).fetchall()
         return [Edit(i, a, d, bool(u), _summary(a, json.loads(p))) for i, a, d, u, p in rows]
 
+    def undoable(self, pair_id: int) -> Edit | None:
+        """The edit `undo` would undo now (however far back in the history it lies)."""
+        row = self._last_undoable(self.pair(pair_id))
+        return None if row is None else Edit(row[0], row[1], row[2], False, _summary(row[1], json.loads(row[3])))
+
+    def _last_undoable(self, info: PairInfo) -> tuple | None:
+        return self.db.execute("SELECT id, action, date, payload FROM edits WHERE src_path = ? AND tgt_path = ? "
+                               "AND undone = 0 AND action NOT IN ('rebuild') ORDER BY id DESC LIMIT 1",
+                               (info.src_path, info.tgt_path)).fetchone()
+
     def decisions(self) -> dict[tuple[str, str], str]:
         """Every flag decision: (kind, text hash) → accept or ignore."""
         return {(k, h): d for k, h, d in self.db.execute("SELECT kind, text_hash, decision FROM flag_decisions")}
@@ -361,12 +371,10 @@ class Corrections:
         info = self.pair(pair_id)
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            row = self.db.execute("SELECT id, action, payload FROM edits WHERE src_path = ? AND tgt_path = ? "
-                                  "AND undone = 0 AND action NOT IN ('rebuild') ORDER BY id DESC LIMIT 1",
-                                  (info.src_path, info.tgt_path)).fetchone()
+            row = self._last_undoable(info)
             if row is None:
                 raise InputError(None, "nothing to undo")
-            edit_id, action, payload = row[0], row[1], json.loads(row[2])
+            edit_id, action, payload = row[0], row[1], json.loads(row[3])
             if expected is not None and int(expected) != edit_id:
                 raise StaleEdit("the history changed in another window since the page was loaded: reload the page")
             if "kind" in payload:
