@@ -32,10 +32,8 @@ import numpy as np
 
 from align.model import Link, Sentence
 from align.text import DIGITS_RE, LETTERS_RE, is_capitalised
-from align.tokens import WORD_RE, WordModel, Words
 
 Embed = Callable[[list[str]], np.ndarray]
-Cell = tuple[int, int, int, int]  # a link ending at (i, j) with a sources and b targets
 
 
 @dataclass(frozen=True)
@@ -110,15 +108,6 @@ class AlignConfig:
     # 0 switches anchors off.
     anchor_bonus: float = 1.0
     anchor_window: int = 5
-    # Token evidence for the re-check's close calls, given a word model: a merge whose value
-    # is within `token_close` of its parts apart gains this much per word pair that is matched
-    # inside the merge but not inside the parts (mutual best matches of content words with
-    # cosine >= `token_min_cosine`), per the document's mean content words a sentence. 0: off.
-    token_weight: float = 0.0
-    token_close: float = 0.5
-    token_min_cosine: float = 0.4
-    # Fewer word pairs gained (or lost) than this are noise: one spurious match is common.
-    token_min_gain: int = 3
 
 
 @dataclass(frozen=True)
@@ -282,13 +271,11 @@ def link_types(max_per_side: int) -> list[tuple[int, int]]:
 
 
 def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig(), embed: Embed | None = None,
-                  texts: tuple[Sequence[str], Sequence[str]] | None = None,
-                  words: WordModel | None = None) -> list[Link]:
+                  texts: tuple[Sequence[str], Sequence[str]] | None = None) -> list[Link]:
     """Align two sides; every sentence ends up in exactly one link, links in order.
 
     With ``embed`` (texts → normalised vectors) and ``texts`` (sentences of each side),
-    merges near the path are re-scored with embeddings of their joined text; with
-    ``words`` too, the closest of them also weigh their matched words (`token_weight`).
+    merges near the path are re-scored with embeddings of their joined text.
     """
     n, m = len(src.vectors), len(tgt.vectors)
     if n == 0 or m == 0:
@@ -309,8 +296,7 @@ def align_vectors(src: Side, tgt: Side, config: AlignConfig = AlignConfig(), emb
     aligner = _BandedAligner(src, tgt, lo, hi, config, anchors, units, turns)
     links = aligner.run()
     if (embed is not None and texts is not None and config.recheck
-            and aligner.recheck(links, texts, lambda batch, side: _normalise(np.asarray(embed(batch)) - means[side]),
-                                words)):
+            and aligner.recheck(links, texts, lambda batch, side: _normalise(np.asarray(embed(batch)) - means[side]))):
         links = aligner.run()
     return links
 
@@ -553,7 +539,7 @@ class _BandedAligner:
         return np.where(reachable, value, -np.inf)
 
     def recheck(self, links: list[Link], texts: tuple[Sequence[str], Sequence[str]],
-                embed: Callable[[list[str], int], np.ndarray], words: WordModel | None = None) -> bool:
+                embed: Callable[[list[str], int], np.ndarray]) -> bool:
         """Embed the joined text of each 1-0/0-1 link's sentence with its neighbouring link
         on the path (before and after) and override the value of that merge: whether an
         unlinked sentence really belongs to its neighbour is the close call that vectors
@@ -562,11 +548,9 @@ class _BandedAligner:
         whose merge is valued within `recheck_close` of the two apart are re-scored the
         same way (two sides that split the same content at different points), and so is
         a merged link of the path within `recheck_close` of its best split
-        (`recheck_splits`). With ``words``, merges still within `token_close` of their
-        parts then weigh the words matched across the parts (`_token_evidence`). Returns
-        whether any value changed."""
+        (`recheck_splits`). Returns whether any value changed."""
         cfg = self.config
-        cells: dict[Cell, tuple[Cell, Cell]] = {}  # merged link -> its two parts
+        cells: set[tuple[int, int, int, int]] = set()
         ends, i, j = [], 0, 0
         for link in links:
             i, j = i + len(link.src), j + len(link.tgt)
@@ -578,11 +562,11 @@ class _BandedAligner:
             if a1 and b1 and a2 and b2:  # two links: re-check their merge if it is a close call
                 if (cfg.recheck_close >= 0 and self._value(i, j, a, b)
                         >= self._value(i1, j1, a1, b1) + self._value(i, j, a2, b2) - cfg.recheck_close):
-                    cells[(i, j, a, b)] = ((i1, j1, a1, b1), (i, j, a2, b2))
+                    cells.add((i, j, a, b))
             elif len(self._unlinked_text((i1, j1, a1, b1), (i, j, a2, b2), texts)) >= cfg.recheck_min_chars:
-                cells[(i, j, a, b)] = ((i1, j1, a1, b1), (i, j, a2, b2))
+                cells.add((i, j, a, b))
         if cfg.recheck_splits and cfg.recheck_close >= 0:
-            cells.update(self._close_splits(ends))
+            cells |= self._close_splits(ends)
         runs = sorted({(side, end - size, end) for i, j, a, b in cells
                        for side, end, size in ((0, i, a), (1, j, b)) if size > 1})
         if not runs:
@@ -602,61 +586,19 @@ class _BandedAligner:
                 gain = (float(src_vec @ tgt_vec) - composed) / self.scale
                 self.values[(a, b)][i, c] += gain * self.agreement[(a, b)][i, c]
                 changed = True
-        if words is not None and cfg.token_weight:
-            changed = self._token_evidence(cells, texts, words) or changed
         return changed
 
-    def _token_evidence(self, cells: dict[Cell, tuple[Cell, Cell]], texts: tuple[Sequence[str], Sequence[str]],
-                        words: WordModel) -> bool:
-        """Add to each merge still within `token_close` of its two parts apart (a 1-0/0-1
-        and its neighbour, two links, or a link's best split) `token_weight` per word pair
-        matched inside the merge but not inside either part, per the document's mean
-        content words a sentence: sentence vectors blur which clause went where, while the
-        words a merge brings together say whether the two parts render one passage. Only
-        those few decisions get word vectors (joined as the flags join a link's texts)."""
-        cfg = self.config
-        close = {cell: parts for cell, parts in cells.items()
-                 if self._value(*cell) >= sum(self._part_value(part) for part in parts) - cfg.token_close}
-        links = {link for cell, parts in close.items() for link in (cell, *parts) if link[2] and link[3]}
-        if not links:
-            return False
-        order = sorted(links)
-        joined = ([" ".join(texts[0][i - a:i]) for i, _, a, _ in order]
-                  + [" ".join(texts[1][j - b:j]) for _, j, _, b in order])
-        found = words.words(joined)
-        matched = {link: _matched_words(found[k], found[len(order) + k], cfg.token_min_cosine)
-                   for k, link in enumerate(order)}
-        unit = max(float(np.mean([_content_count(t) for side in texts for t in side])), 1.0)
-        changed = False
-        for (i, j, a, b), parts in close.items():
-            gained = matched[(i, j, a, b)] - sum(matched.get(part, 0) for part in parts)
-            if abs(gained) >= cfg.token_min_gain:
-                self.values[(a, b)][i, j - self.lo[i]] += cfg.token_weight * gained / unit
-                changed = True
-        return changed
-
-    def _part_value(self, part: Cell) -> float:
-        """Value of one part of a merge: a link's, or minus the cost of a sentence left out."""
-        i, j, a, b = part
-        if a and b:
-            return self._value(i, j, a, b)
-        return -float(self.src_skip[i - 1] if a else self.tgt_skip[j - 1])
-
-    def _close_splits(self, ends: list[Cell]) -> dict[Cell, tuple[Cell, Cell]]:
+    def _close_splits(self, ends: list[tuple[int, int, int, int]]) -> set[tuple[int, int, int, int]]:
         """Links of the path (i, j, a, b: ending at (i, j)) with two or more sentences on
-        each side whose best split into two links is valued within `recheck_close` of
-        them, each with that split."""
-        cells = {}
+        each side whose best split into two links is valued within `recheck_close` of them."""
+        cells = set()
         for i, j, a, b in ends:
             if (a, b) not in self.values:  # a paragraph pair: no split to weigh
                 continue
-            splits = [(self._value(i - a + a1, j - b + b1, a1, b1) + self._value(i, j, a - a1, b - b1),
-                       ((i - a + a1, j - b + b1, a1, b1), (i, j, a - a1, b - b1)))
+            splits = [self._value(i - a + a1, j - b + b1, a1, b1) + self._value(i, j, a - a1, b - b1)
                       for a1 in range(1, a) for b1 in range(1, b)]
-            if splits:
-                best, parts = max(splits)
-                if best >= self._value(i, j, a, b) - self.config.recheck_close:
-                    cells[(i, j, a, b)] = parts
+            if splits and max(splits) >= self._value(i, j, a, b) - self.config.recheck_close:
+                cells.add((i, j, a, b))
         return cells
 
     def _value(self, i: int, j: int, a: int, b: int) -> float:
@@ -785,27 +727,6 @@ class _BandedAligner:
 
 # Back-pointer codes: a whole paragraph left out (source, target), a paragraph-pair link.
 _SRC_PARAGRAPH, _TGT_PARAGRAPH, _PARAGRAPH_PAIR = -2, -3, -4
-
-
-def _is_content(word: str) -> bool:
-    """A word that carries content for the token evidence: three letters or more, or a figure."""
-    return len(word) >= 3 or any(ch.isdigit() for ch in word)
-
-
-def _content_count(text: str) -> int:
-    return sum(_is_content(word) for word in WORD_RE.findall(text))
-
-
-def _matched_words(src: Words, tgt: Words, min_cosine: float) -> int:
-    """Content-word pairs of the two texts that are mutual best matches with at least ``min_cosine``."""
-    keep_src = [k for k, word in enumerate(src.tokens) if _is_content(word)]
-    keep_tgt = [k for k, word in enumerate(tgt.tokens) if _is_content(word)]
-    if not keep_src or not keep_tgt:
-        return 0
-    sim = src.vectors[keep_src] @ tgt.vectors[keep_tgt].T
-    forward, backward = sim.argmax(axis=1), sim.argmax(axis=0)
-    mutual = backward[forward] == np.arange(len(keep_src))
-    return int((mutual & (sim.max(axis=1) >= min_cosine)).sum())
 
 
 def _paragraph_runs(paragraphs: np.ndarray, least: int = 2) -> dict[int, int]:

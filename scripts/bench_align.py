@@ -40,7 +40,6 @@ from align.scoring import LinkIds, read_links, score_alignment
 from align.model import Document, Paragraph
 from align.segment import split_document, split_spans
 from align.settings import make_settings, parse_assignment
-from align.wordcache import load_word_model
 
 DATA = ROOT.parent / "shared" / "data"
 SEED = 20261121
@@ -229,8 +228,6 @@ class TimedEncoder:
         self.raw = (ConcatEncoder([part.encoder for part in self.cached.encoders])
                     if isinstance(self.cached, ConcatEncoder) else self.cached.encoder)
         self.model_id = self.cached.model_id
-        # The flags' word model beside this encoder, for the token evidence (`token_weight`).
-        self.words = load_word_model("auto", name, resolve_cache(None, os.environ))
 
     def encode(self, texts) -> np.ndarray:
         return self.cached.encode(list(texts))
@@ -244,8 +241,7 @@ def ours(config: AlignConfig, cached_recheck: bool = False) -> Method:
         src = Side.of(sv, [len(s) for s in doc.src], doc.src_par)
         tgt = Side.of(tv, [len(s) for s in doc.tgt], doc.tgt_par)
         embed = enc.encode if cached_recheck else enc.raw.encode
-        words = (enc.words if cached_recheck else enc.words.model) if config.token_weight else None
-        return [(l.src, l.tgt) for l in align_vectors(src, tgt, config, embed, (doc.src, doc.tgt), words)]
+        return [(l.src, l.tgt) for l in align_vectors(src, tgt, config, embed, (doc.src, doc.tgt))]
     return run
 
 
