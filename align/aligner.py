@@ -310,7 +310,7 @@ def _centred(side: Side, mean: np.ndarray) -> Side:
     """Vectors minus the document mean, renormalised: removes the component every
     sentence shares (e5's unrelated pairs sit near cosine 0.78), so composed merges and
     margins behave alike across encoders."""
-    return replace(side, vectors=_normalise(side.vectors - mean))
+    return replace(side, vectors=_normalise(side.vectors, mean))
 
 
 def _downsample(vectors: np.ndarray) -> np.ndarray:
@@ -322,9 +322,16 @@ def _downsample(vectors: np.ndarray) -> np.ndarray:
     return _normalise(pairs)
 
 
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+def _normalise(vectors: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
+    """Unit rows as float32 (``mean`` taken off first), `VALUE_ROWS` rows at a time: a
+    long document's temporaries stay small."""
+    out = np.empty(vectors.shape, dtype=np.float32)
+    for start in range(0, len(vectors), VALUE_ROWS):
+        block = vectors[start:start + VALUE_ROWS]
+        if mean is not None:
+            block = block - mean
+        out[start:start + VALUE_ROWS] = block / np.maximum(np.linalg.norm(block, axis=1, keepdims=True), 1e-12)
+    return out
 
 
 def _band_from_coarse(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -351,6 +358,9 @@ def _band_from_coarse(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> 
     return lo, np.maximum(hi, lo)
 
 
+VALUE_ROWS = 4096  # band rows whose link values are worked out at once (memory)
+
+
 class _BandedAligner:
     """DP inside a band: row i (source prefix) covers targets lo[i]..hi[i], stored as
     columns 0..width-1 of (n+1, width) arrays; link values are computed for the whole
@@ -373,8 +383,8 @@ class _BandedAligner:
         self.inside = self.cols <= self.hi[:, None]
         self.src_weights = _weights(src.lengths, config.length_power)
         self.tgt_weights = _weights(tgt.lengths, config.length_power)
-        self.src_norms = _run_norms(src.vectors * self.src_weights[:, None], self.k)
-        self.tgt_norms = _run_norms(tgt.vectors * self.tgt_weights[:, None], self.k)
+        self.src_norms = _run_norms(src.vectors, self.src_weights, self.k)
+        self.tgt_norms = _run_norms(tgt.vectors, self.tgt_weights, self.k)
         self.src_len_cum, self.tgt_len_cum = _cum(src.lengths), _cum(tgt.lengths)
         self.src_join_cum, self.tgt_join_cum = _cum(src.joins), _cum(tgt.joins)
         self._similarities()
@@ -492,13 +502,26 @@ class _BandedAligner:
         return self.sim_cum[p, c]
 
     def _values(self, a: int, b: int) -> np.ndarray:
-        """Value of link (sources i-a..i-1, targets j-b..j-1) for every band cell (i, j)."""
+        """Value of link (sources i-a..i-1, targets j-b..j-1) for every band cell (i, j),
+        worked out `VALUE_ROWS` rows at a time (the temporaries of a whole band are several
+        times the band's size); its length agreement is kept for the re-check."""
+        values, agreement = np.empty(self.cols.shape), np.empty(self.cols.shape)
+        anchors = (self._anchor_counts(a, b) if self.config.anchor_bonus and len(self.anchors) else None)
+        for start in range(0, self.n + 1, VALUE_ROWS):
+            rows = slice(start, min(start + VALUE_ROWS, self.n + 1))
+            values[rows], agreement[rows] = self._value_rows(a, b, rows, None if anchors is None else anchors[rows])
+        self.agreement[(a, b)] = agreement
+        return values
+
+    def _value_rows(self, a: int, b: int, block: slice, anchors: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """`_values` and the length agreement of the band rows ``block``."""
         cfg = self.config
-        rows = np.arange(self.n + 1)[:, None]
+        rows = np.arange(block.start, block.stop)[:, None]
+        cols = self.cols[block]
         i = np.minimum(np.maximum(rows, a), self.n)  # cells out of reach are masked below
-        j = np.minimum(np.maximum(self.cols, b), self.m)
+        j = np.minimum(np.maximum(cols, b), self.m)
         ia, jb = np.maximum(i - a, 0), np.maximum(j - b, 0)
-        dot = np.zeros(self.cols.shape)
+        dot = np.zeros(cols.shape)
         for d in range(1, a + 1):
             p = np.broadcast_to(np.clip(i - d, 0, self.n - 1), j.shape)
             dot += self.src_weights[p] * (self._gather_cum(p, j) - self._gather_cum(p, jb))
@@ -511,13 +534,12 @@ class _BandedAligner:
         tgt_len = self.tgt_len_cum[j] - self.tgt_len_cum[jb]
         src_len = src_len * self._length_ratio
         agreement = np.log2(1.0 + np.minimum(src_len, tgt_len) / np.maximum(np.maximum(src_len, tgt_len), 1e-9))
-        self.agreement[(a, b)] = agreement
         joins = (self.src_join_cum[np.maximum(i - 1, ia)] - self.src_join_cum[ia]
                  + self.tgt_join_cum[np.maximum(j - 1, jb)] - self.tgt_join_cum[jb])
         value = ((cos - nn) / self.scale * agreement - cfg.merge_penalty * (a + b - 2)
                  + cfg.continuation_bonus * joins)
-        if cfg.anchor_bonus and len(self.anchors):
-            value = value + cfg.anchor_bonus * self._anchor_counts(a, b)
+        if anchors is not None:
+            value = value + cfg.anchor_bonus * anchors
         if cfg.paragraph_penalty:
             sp, tp = self.src.paragraphs, self.tgt.paragraphs
             crossings = ((sp[i - 1] != sp[np.minimum(ia, self.n - 1)]).astype(float)
@@ -536,8 +558,8 @@ class _BandedAligner:
         if self.whole is not None and cfg.paragraph_start_penalty:
             mismatch = self.whole[0][ia] != self.whole[2][jb]
             value = value - cfg.paragraph_start_penalty * self.freedom * self.paragraph_agreement * mismatch
-        reachable = self.inside & (rows >= a) & (self.cols >= b) & (self.cols <= self.m)
-        return np.where(reachable, value, -np.inf)
+        reachable = self.inside[block] & (rows >= a) & (cols >= b) & (cols <= self.m)
+        return np.where(reachable, value, -np.inf), agreement
 
     def recheck(self, links: list[Link], texts: tuple[Sequence[str], Sequence[str]],
                 embed: Callable[[list[str], int], np.ndarray]) -> bool:
@@ -774,15 +796,23 @@ def _length_ratio(src_lengths: np.ndarray, tgt_lengths: np.ndarray, prior: float
     return float(np.exp(np.log(ratio) * size / (size + prior)))
 
 
-def _run_norms(vectors: np.ndarray, k: int) -> dict[int, np.ndarray]:
-    """norms[a][s] = |v_s + ... + v_{s+a-1}| for a = 1..k and every start s (1 where the
-    run leaves the end)."""
+def _run_norms(vectors: np.ndarray, weights: np.ndarray, k: int) -> dict[int, np.ndarray]:
+    """norms[a][s] = |w_s v_s + ... + w_{s+a-1} v_{s+a-1}| for a = 1..k and every start s (1
+    where the run leaves the end), from running sums built `VALUE_ROWS` rows at a time (each
+    block starts from the last sum: the same additions in the same order as one cumsum)."""
     n = len(vectors)
-    cum = np.concatenate([np.zeros((1, vectors.shape[1])), np.cumsum(vectors, axis=0, dtype=np.float64)])
+    cum = np.zeros((n + 1, vectors.shape[1]))
+    for start in range(0, n, VALUE_ROWS):
+        stop = min(start + VALUE_ROWS, n)
+        block = vectors[start:stop] * weights[start:stop, None]
+        if start:
+            block[0] += cum[start]
+        np.add.accumulate(block, axis=0, out=cum[start + 1:stop + 1])
     norms = {}
     for a in range(1, k + 1):
         norm = np.ones(n + 1)
-        if a <= n:
-            norm[: n - a + 1] = np.linalg.norm(cum[a:] - cum[:-a], axis=1)
+        for start in range(0, n - a + 1, VALUE_ROWS):
+            stop = min(start + VALUE_ROWS, n - a + 1)
+            norm[start:stop] = np.linalg.norm(cum[start + a:stop + a] - cum[start:stop], axis=1)
         norms[a] = np.maximum(norm, 1e-9)
     return norms

@@ -61,36 +61,41 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         out.write(data)
 
 
-def write_file_set(folder: Path, files: Mapping[str, bytes], owned: Collection[str]) -> None:
-    """Put ``files`` (name → bytes) into ``folder`` as one set: they are written into a new
+def write_file_set(folder: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
+                   owned: Collection[str]) -> None:
+    """Put ``files`` (name → bytes, or (name, bytes) pairs made one at a time, so that only
+    one file is held in memory) into ``folder`` as one set: they are written into a new
     folder beside it, which then takes the folder's place in one atomic exchange, so a crash,
-    Ctrl-C or kill at any point leaves either the previous complete set or the new one.
-    A name may hold folders (``editions/book.html``): they are created, and the top-level
-    entry (``editions``) is the set's, like a file. Entries of the old folder named in
-    ``owned`` (outputs of an earlier run) are dropped; any other entry (a README, a user's
-    file) is carried over as a hard link or copy.
+    Ctrl-C, kill or an error while the files are made leaves either the previous complete
+    set or the new one. A name may hold folders (``editions/book.html``): they are created,
+    and the top-level entry (``editions``) is the set's, like a file. Entries of the old
+    folder named in ``owned`` (outputs of an earlier run) are dropped; any other entry (a
+    README, a user's file) is carried over as a hard link or copy.
 
     A symlinked folder is followed (its target is replaced). Where a folder cannot be
     exchanged (a mount point), the files are replaced one by one, each atomically, with a
     warning. Staging folders of runs that were killed are removed first."""
     folder = Path(folder).resolve()
-    tops = {_top(name) for name in files}
     folder.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(folder)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{os.getpid()}.", suffix=".new"))
     try:
-        for name, data in files.items():
+        names = []
+        for name, data in files.items() if isinstance(files, Mapping) else files:
+            _top(name)
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             with open(staging / name, "wb") as out:
                 out.write(data)
             os.chmod(staging / name, _permissions(folder / name))
+            names.append(name)
+        tops = {_top(name) for name in names}
         if not folder.exists():
             os.chmod(staging, 0o777 & ~_umask())
             os.rename(staging, folder)
             return
         if os.path.ismount(folder):
             log.warning("%s is a mount point: its files are replaced one by one, not as one set", folder)
-            _replace_one_by_one(staging, folder, files, owned)
+            _replace_one_by_one(staging, folder, names, owned)
         else:
             os.chmod(staging, folder.stat().st_mode & 0o7777)
             for entry in folder.iterdir():
@@ -111,7 +116,7 @@ def _top(name: str) -> str:
     return parts[0]
 
 
-def _replace_one_by_one(staging: Path, folder: Path, files: Mapping[str, bytes], owned: Collection[str]) -> None:
+def _replace_one_by_one(staging: Path, folder: Path, files: Collection[str], owned: Collection[str]) -> None:
     """Move each new file over its old copy (atomic per file), then drop the owned entries
     of an earlier run that this one did not write."""
     for name in files:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +18,12 @@ from align.components import Components
 from align.doccache import cached_document
 from align.embed import Encoder
 from align.errors import InputError
+from align.flags import WORDS_AT_ONCE, FlagConfig, document_context, link_texts
 from align.engine import Engine, open_engine
 from align.engine.base import Progress
 from align.engine.local import LocalEngine
 from align.engine.plan import embed_documents, word_rows
-from align.engine.tasks import align_task, flag_task, locate_task, read_task, worker_state
+from align.engine.tasks import FlagPiece, align_task, flag_task, locate_task, read_task, worker_state
 from align.ingest import MAX_INPUT_BYTES, check_readable, read_document, read_lines
 from align.ingest.decode import decode_bytes
 from align.ingest.language import check_language
@@ -220,9 +222,49 @@ def locate_on(engine: Engine, targets: list[EmbeddedDocument],
 
 
 def flag_all(engine: Engine, pairs: list[AlignedPair]) -> list[AlignedPair]:
-    """Every pair flagged, its word vectors computed in batches first (`word_rows`)."""
-    rows = word_rows(engine, pairs)
-    return [replace(pair, links=links) for pair, links in zip(pairs, engine.map(flag_task, list(zip(pairs, rows))))]
+    """Every pair flagged. The links go to the tasks in pieces of at most `WORDS_AT_ONCE`,
+    a group of pieces at a time, with the word vectors of the group's linked texts computed
+    in batches first (`word_rows`): the driver holds one group's word vectors, never the
+    run's (~60 KB a sentence)."""
+    flagged = [list(pair.links) for pair in pairs]
+    for group in _groups(_pieces(engine.state.settings.flags, pairs)):
+        rows = word_rows(engine, [[text for link in piece.links if link.src and link.tgt
+                                   for text in link_texts(link, piece.src_texts, piece.tgt_texts)]
+                                  for _, _, piece in group])
+        pieces = [replace(piece, word_rows=found) for (_, _, piece), found in zip(group, rows)]
+        for (number, start, _), links in zip(group, engine.map(flag_task, pieces)):
+            flagged[number][start:start + len(links)] = links
+    return [replace(pair, links=tuple(links)) for pair, links in zip(pairs, flagged)]
+
+
+FLAG_GROUP = 2048  # linked texts whose word vectors the driver holds at once
+
+
+def _pieces(config: FlagConfig, pairs: list[AlignedPair]) -> Iterator[tuple[int, int, FlagPiece]]:
+    """Each pair's links in runs of `WORDS_AT_ONCE`: (pair number, first link, piece)."""
+    for number, pair in enumerate(pairs):
+        src, tgt = pair.src.texts, pair.tgt.texts
+        document = document_context(pair.links, src, tgt, config)
+        for start in range(0, len(pair.links), WORDS_AT_ONCE):
+            links = pair.links[start:start + WORDS_AT_ONCE]
+            yield number, start, FlagPiece(links, {i: src[i] for link in links for i in link.src},
+                                           {j: tgt[j] for link in links for j in link.tgt}, pair.src.lang,
+                                           pair.tgt.lang, document, [])
+
+
+def _groups(pieces: Iterator[tuple[int, int, FlagPiece]]) -> Iterator[list[tuple[int, int, FlagPiece]]]:
+    """Consecutive pieces holding at most `FLAG_GROUP` linked texts together (one piece at least)."""
+    group: list[tuple[int, int, FlagPiece]] = []
+    size = 0
+    for item in pieces:
+        count = 2 * sum(1 for link in item[2].links if link.src and link.tgt)
+        if group and size + count > FLAG_GROUP:
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += count
+    if group:
+        yield group
 
 
 def flagged(pair: AlignedPair, settings: Settings, components: Components) -> AlignedPair:

@@ -239,7 +239,7 @@ def _rendered(result):
     writers = outputs_of(result)
     inputs = [result.src_docs[0].path, result.tgt_docs[0].path]
     context = ExportContext(result, run_record("build", Settings(), inputs, [w.name for w in writers]), "ru", "en")
-    return render_all(context, writers)
+    return dict(render_all(context, writers))
 
 
 def _tsv_rows(data):

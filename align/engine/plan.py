@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from align.engine.base import Engine
 from align.engine.tasks import embed_task, words_task
-from align.model import AlignedPair, Document, EmbeddedDocument, Sentence
+from align.model import Document, EmbeddedDocument, Sentence
 from align.wordcache import _encode as word_row
 
 CHUNK = 512  # texts a model embeds per task (and the driver commits per cache write)
@@ -39,20 +39,14 @@ def embed_documents(engine: Engine, read: Sequence[tuple[Document, list[Sentence
     return embedded
 
 
-def linked_texts(pair: AlignedPair) -> list[str]:
-    """The texts whose word vectors the flags ask for: both sides of every link with both."""
-    src, tgt = pair.src.texts, pair.tgt.texts
-    return [text for link in pair.links if link.src and link.tgt
-            for text in (" ".join(src[i] for i in link.src), " ".join(tgt[j] for j in link.tgt))]
-
-
-def word_rows(engine: Engine, pairs: Sequence[AlignedPair], label: str | None = None) -> list[list[tuple]]:
-    """For each pair, the word-vector cache rows of its linked texts: the cache's, else
-    computed in chunks (shortest first) by the engine and written by the driver."""
+def word_rows(engine: Engine, wanted: Sequence[Sequence[str]], label: str | None = None) -> list[list[tuple]]:
+    """For each list of texts (the linked texts of a piece of a pair), their word-vector
+    cache rows: the cache's, else computed in chunks (shortest first) by the engine and
+    written by the driver."""
     words = engine.state.words
     if words is None or not engine.state.settings.flags.token_alignment:
-        return [[] for _ in pairs]
-    wanted = [list(dict.fromkeys(linked_texts(pair))) for pair in pairs]
+        return [[] for _ in wanted]
+    wanted = [list(dict.fromkeys(group)) for group in wanted]
     texts = list(dict.fromkeys(text for group in wanted for text in group))
     keys = {text: words._key(text) for text in texts}
     rows = {key: (key, *columns) for key, columns in

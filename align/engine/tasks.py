@@ -21,10 +21,10 @@ import numpy as np
 from align.cache import SqliteStore
 from align.components import Components
 from align.embed import CachedEncoder, ConcatEncoder, Encoder
-from align.flags import flag_links
+from align.flags import DocumentContext, flag_links
 from align.locate.aligning import locate_and_align, unlinked_targets
 from align.locate.search import AnnSearch, Search
-from align.model import AlignedPair, Document, EmbeddedDocument, Link, Passage, Sentence
+from align.model import Document, EmbeddedDocument, Link, Passage, Sentence
 from align.settings import Settings
 from align.tokens import Vocabulary, Words
 from align.wordcache import CachedWordModel, UnkeptWords
@@ -167,15 +167,28 @@ def locate_task(state: WorkerState, shared: tuple[list[EmbeddedDocument], Search
     return [(number[id(pair.src)], pair.links, pair.passages) for pair in located], unlinked_targets(target, located)
 
 
-def flag_task(state: WorkerState, shared: None, item: tuple[AlignedPair, list[tuple]]) -> tuple[Link, ...]:
-    """The pair with every link flagged; ``item`` carries the word-vector rows of its
-    linked texts (the driver computed them in batches), so no network runs here."""
-    pair, word_rows = item
-    settings = state.settings
+@dataclass(frozen=True)
+class FlagPiece:
+    """Some links of one pair to flag, with what they need and no more (a piece travels to
+    a worker): the texts of their sentences by id, the document's statistics worked out
+    from all its links, and the word-vector rows of their linked texts (the driver computed
+    them in batches, so no network runs in the task)."""
+
+    links: tuple[Link, ...]
+    src_texts: dict[int, str]
+    tgt_texts: dict[int, str]
+    src_lang: str
+    tgt_lang: str
+    document: DocumentContext
+    word_rows: list[tuple]
+
+
+def flag_task(state: WorkerState, shared: None, piece: FlagPiece) -> tuple[Link, ...]:
+    """The piece's links, flagged."""
     if state.words is not None:
-        state.words.store.preload(word_rows)  # type: ignore[union-attr]
-    return tuple(flag_links(list(pair.links), pair.src.texts, pair.tgt.texts, pair.src.lang, pair.tgt.lang,
-                            settings.flags, state.words, state.vocabulary))
+        state.words.store.preload(piece.word_rows)  # type: ignore[union-attr]
+    return tuple(flag_links(piece.links, piece.src_texts, piece.tgt_texts, piece.src_lang, piece.tgt_lang,
+                            state.settings.flags, state.words, state.vocabulary, document=piece.document))
 
 
 # --- what travels ------------------------------------------------------------------------

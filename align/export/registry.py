@@ -7,7 +7,8 @@ module of the package is imported by ``align.export``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,17 +82,15 @@ def outputs_of(result: BuildResult, names: tuple[str, ...] = ()) -> list[Writer]
     return [w for w in chosen if w.applies(result)]
 
 
-def render_all(context: ExportContext, writers: list[Writer]) -> dict[str, bytes]:
-    """Every file of ``writers`` by its name in the output folder (``folder/file`` for a
-    writer of several files)."""
-    rendered: dict[str, bytes] = {}
+def render_all(context: ExportContext, writers: list[Writer]) -> Iterator[tuple[str, bytes]]:
+    """Every file of ``writers``, one writer at a time, as (name in the output folder, bytes)
+    (``folder/file`` for a writer of several files)."""
     for writer in writers:
         output = writer.render(context)
         if isinstance(output, bytes):
-            rendered[writer.name] = output
+            yield writer.name, output
         else:
-            rendered.update({f"{writer.name}/{name}": data for name, data in output.items()})
-    return rendered
+            yield from ((f"{writer.name}/{name}", data) for name, data in output.items())
 
 
 def write_outputs(folder: Path, context: ExportContext, writers: list[Writer],
@@ -99,11 +98,18 @@ def write_outputs(folder: Path, context: ExportContext, writers: list[Writer],
     """Render every output, then swap the whole set into ``folder`` (files of an earlier
     run that this one does not write are gone; other files in the folder are kept).
     ``extra``: more files of the run (by name) in the same set (`align check --annotate`'s
-    copy of the XLIFF). Returns the names written."""
-    rendered = render_all(context, writers) | dict(extra or {})
+    copy of the XLIFF). Each writer's files are written as it renders them (memory: one
+    writer's files at a time). Returns the names written."""
+    names: list[str] = []
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        for name, data in chain(render_all(context, writers), (extra or {}).items()):
+            names.append(name)
+            yield name, data
+
     try:
-        write_file_set(folder, rendered, owned=set(WRITERS) | set(extra or {}))
+        write_file_set(folder, files(), owned=set(WRITERS) | set(extra or {}))
     except OSError as err:  # a full disk, a file size limit, a folder made read-only meanwhile
         raise InputError(folder, f"cannot write the outputs ({err.strerror or err}); "
                                  "the previous outputs are left as they were") from None
-    return list(rendered)
+    return names
