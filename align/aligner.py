@@ -393,7 +393,6 @@ class _BandedAligner:
         self.margin = self._median_best_margin()
         self.scale = self._scale() if config.scale_free else 1.0
         self.freedom = self._freedom()
-        self.agreement: dict[tuple[int, int], np.ndarray] = {}
         paragraphs = _has_paragraphs(src, tgt)
         self.turns = None if paragraphs or turns is None or not all(t.any() for t in turns) else turns
         if self.turns is not None:
@@ -504,14 +503,19 @@ class _BandedAligner:
     def _values(self, a: int, b: int) -> np.ndarray:
         """Value of link (sources i-a..i-1, targets j-b..j-1) for every band cell (i, j),
         worked out `VALUE_ROWS` rows at a time (the temporaries of a whole band are several
-        times the band's size); its length agreement is kept for the re-check."""
-        values, agreement = np.empty(self.cols.shape), np.empty(self.cols.shape)
+        times the band's size)."""
+        values = np.empty(self.cols.shape)
         anchors = (self._anchor_counts(a, b) if self.config.anchor_bonus and len(self.anchors) else None)
         for start in range(0, self.n + 1, VALUE_ROWS):
             rows = slice(start, min(start + VALUE_ROWS, self.n + 1))
-            values[rows], agreement[rows] = self._value_rows(a, b, rows, None if anchors is None else anchors[rows])
-        self.agreement[(a, b)] = agreement
+            values[rows] = self._value_rows(a, b, rows, None if anchors is None else anchors[rows])[0]
         return values
+
+    def _agreement(self, a: int, b: int, i: int) -> np.ndarray:
+        """The length agreement of link type (a, b) along band row i, worked out again for the
+        re-check's few cells rather than kept for the whole band (the same elementwise
+        operations: the same bits)."""
+        return self._value_rows(a, b, slice(i, i + 1), None)[1][0]
 
     def _value_rows(self, a: int, b: int, block: slice, anchors: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """`_values` and the length agreement of the band rows ``block``."""
@@ -607,7 +611,7 @@ class _BandedAligner:
             c = j - self.lo[i]
             if 0 <= c < self.width and np.isfinite(self.values[(a, b)][i, c]):
                 gain = (float(src_vec @ tgt_vec) - composed) / self.scale
-                self.values[(a, b)][i, c] += gain * self.agreement[(a, b)][i, c]
+                self.values[(a, b)][i, c] += gain * self._agreement(a, b, i)[c]
                 changed = True
         return changed
 
