@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,12 +18,12 @@ from align.components import Components
 from align.doccache import cached_document
 from align.embed import Encoder
 from align.errors import InputError
-from align.flags import WORDS_AT_ONCE, FlagConfig, document_context, link_texts
 from align.engine import Engine, open_engine
 from align.engine.base import Progress
 from align.engine.local import LocalEngine
 from align.engine.plan import embed_documents, word_rows
 from align.engine.tasks import FlagPiece, align_task, flag_task, locate_task, read_task, worker_state
+from align.flags import WORDS_AT_ONCE, FlagConfig, document_context, link_texts
 from align.ingest import MAX_INPUT_BYTES, check_readable, read_document, read_lines
 from align.ingest.decode import decode_bytes
 from align.ingest.language import check_language
