@@ -20,6 +20,7 @@ from align.engine.base import RETRIES, Engine, Progress, log
 from align.engine.tasks import Task, WorkerState, run_task, worker_state
 from align.settings import Settings
 
+WATCH_SECONDS = 1.0  # how often a wait for a task looks whether every worker is alive
 _STATE: WorkerState | None = None  # the worker's models, set by `_start_worker`
 _SHARED: tuple[str, Any] | None = None  # (file, object): the stage's shared input, read once
 
@@ -103,9 +104,21 @@ class PoolEngine(Engine):
         return self.pool().submit(_call, task, shared_file, item)
 
     def _take(self, results: dict[int, Any], i: int, future: Future) -> None:
-        result, rows = future.result()
+        result, rows = self._result(future)
         self.accept(rows)
         results[i] = result
+
+    def _result(self, future: Future) -> Any:
+        """The future's result; a worker found dead while waiting breaks the pool even if
+        the executor has not noticed (a worker killed while it starts or while it holds the
+        task queue's lock can leave the executor waiting for ever)."""
+        while True:
+            try:
+                return future.result(timeout=WATCH_SECONDS)
+            except TimeoutError:
+                processes = getattr(self._pool, "_processes", None) or {}
+                if any(process.exitcode is not None for process in list(processes.values())):
+                    raise BrokenProcessPool("a worker process died") from None
 
     def _harvest(self, results: dict[int, Any], futures: dict[int, Future]) -> None:
         """Keep the results that finished before the pool broke."""
