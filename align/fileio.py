@@ -80,15 +80,14 @@ def write_file_set(folder: Path, files: Mapping[str, bytes] | Iterable[tuple[str
     _remove_stale_staging(folder)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{os.getpid()}.", suffix=".new"))
     try:
-        names = []
+        names, tops = [], set()
         for name, data in files.items() if isinstance(files, Mapping) else files:
-            _top(name)
+            tops.add(_top(name))
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             with open(staging / name, "wb") as out:
                 out.write(data)
             os.chmod(staging / name, _permissions(folder / name))
             names.append(name)
-        tops = {_top(name) for name in names}
         if not folder.exists():
             os.chmod(staging, 0o777 & ~_umask())
             os.rename(staging, folder)

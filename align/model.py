@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -225,6 +225,14 @@ class Passage:
     score: float
     relation: Relation = "translation"
     evidence: RelationEvidence | None = None
+
+
+Texts = Sequence[str] | Mapping[int, str]  # a side's sentence texts by id (all of them, or those of some links)
+
+
+def joined_texts(link: Link, src_texts: Texts, tgt_texts: Texts) -> tuple[str, str]:
+    """The texts of a link's two sides, each side's sentences joined by a space."""
+    return " ".join(src_texts[i] for i in link.src), " ".join(tgt_texts[j] for j in link.tgt)
 
 
 def passage_of(passages: Sequence[Passage], src: Sequence[int], tgt: Sequence[int]) -> int | None:

@@ -23,12 +23,12 @@ from align.engine.base import Progress
 from align.engine.local import LocalEngine
 from align.engine.plan import embed_documents, word_rows
 from align.engine.tasks import FlagPiece, align_task, flag_task, locate_task, read_task, worker_state
-from align.flags import WORDS_AT_ONCE, FlagConfig, document_context, link_texts
+from align.flags import WORDS_AT_ONCE, FlagConfig, document_context
 from align.ingest import MAX_INPUT_BYTES, check_readable, read_document, read_lines
 from align.ingest.decode import decode_bytes
 from align.ingest.language import check_language
 from align.locate.search import make_search
-from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Sentence
+from align.model import AlignedPair, BuildResult, Document, EmbeddedDocument, Link, Sentence, joined_texts
 from align.segment import split_document
 from align.settings import Settings
 
@@ -229,7 +229,7 @@ def flag_all(engine: Engine, pairs: list[AlignedPair]) -> list[AlignedPair]:
     flagged = [list(pair.links) for pair in pairs]
     for group in _groups(_pieces(engine.state.settings.flags, pairs)):
         rows = word_rows(engine, [[text for link in piece.links if link.src and link.tgt
-                                   for text in link_texts(link, piece.src_texts, piece.tgt_texts)]
+                                   for text in joined_texts(link, piece.src_texts, piece.tgt_texts)]
                                   for _, _, piece in group])
         pieces = [replace(piece, word_rows=found) for (_, _, piece), found in zip(group, rows)]
         for (number, start, _), links in zip(group, engine.map(flag_task, pieces)):

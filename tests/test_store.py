@@ -376,19 +376,33 @@ def test_a_foreign_db_is_refused_before_any_work(parallel_dirs, tmp_path):
 
 
 def test_passages_keep_their_relation_and_its_evidence(tmp_path):
+    """Written into the corpus and read back with the pair (`align edition --db`)."""
+    import hashlib
     from dataclasses import replace
 
+    from align.cache import CacheFolder
     from align.model import Passage, RelationEvidence
+    from align.store.pairs import load_pair
 
     evidence = RelationEvidence(links=2, cosine=0.61, ru_words=0.5, en_words=None, order=1.0, shared=None,
                                 length_ratio=0.8, ru_linked=1.0, quoted=0.75, rendered=0.5)
-    located = replace(KNOWN[1], passages=(Passage(0, 1, 0, 1, 0.7, "partial", evidence), Passage(1, 2, 1, 3, 0.5)))
+    sides = []
+    for doc in (KNOWN[1].src, KNOWN[1].tgt):
+        file = tmp_path / doc.path.name.replace(".txt", f"-{doc.lang}.txt")
+        file.write_text("".join(s.text + "\n" for s in doc.sentences), encoding="utf-8")
+        sides.append(embedded(str(file), doc.lang, [s.text for s in doc.sentences]))
+    located = replace(KNOWN[1], src=sides[0], tgt=sides[1],
+                      passages=(Passage(0, 1, 0, 1, 0.7, "partial", evidence), Passage(1, 2, 1, 3, 0.5)))
+    run = {**RUN, "settings": {"presegmented": True},
+           "inputs": [{"path": str(d.path), "sha256": hashlib.sha256(d.path.read_bytes()).hexdigest()} for d in sides]}
     path = tmp_path / "corpus.sqlite"
-    add_to_corpus(path, BuildResult((), (), (KNOWN[0], located), {}), RUN, ConceptWords())
+    add_to_corpus(path, BuildResult((), (), (located,), {}), run, ConceptWords())
     with open_corpus(path) as corpus:
         rows = corpus.db.execute("SELECT relation, evidence FROM passages ORDER BY idx").fetchall()
     assert [relation for relation, _ in rows] == ["partial", "translation"]
     assert RelationEvidence(**json.loads(rows[0][1])) == evidence and rows[1][1] == ""
+    again = load_pair(path, 1, CacheFolder(tmp_path / "cache"), 10**6)
+    assert again.passages == located.passages
 
 
 def test_a_version_2_corpus_gets_the_passage_relations(tmp_path):

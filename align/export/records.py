@@ -40,8 +40,8 @@ def link_records(pair: AlignedPair) -> Iterator[dict[str, Any]]:
 
 def _passage(pair: AlignedPair, link: Link) -> dict[str, Any]:
     """For a located pair: the passage holding the link and how it renders its original."""
-    k = passage_of(pair.passages, link.src, link.tgt)
-    return {} if pair.mode != "located" or k is None else {"passage": k, "relation": pair.passages[k].relation}
+    k = passage_of(pair.passages, link.src, link.tgt) if pair.mode == "located" else None
+    return {} if k is None else {"passage": k, "relation": pair.passages[k].relation}
 
 
 def _side(doc: EmbeddedDocument, ids: tuple[int, ...]) -> dict[str, Any]:

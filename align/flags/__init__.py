@@ -8,7 +8,7 @@ which language pairs it applies to (``align.flags.registry``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,13 +20,11 @@ from align.flags.context import Detector, PairContext, Vocabulary, WordModel, pa
 from align.flags.coverage import whole_flags
 from align.flags.document import DocumentStats, document_stats
 from align.flags.registry import DETECTORS
-from align.model import Flag, Link
+from align.model import Flag, Link, Texts, joined_texts
 from align.tokens import Words
 
 __all__ = ["DETECTORS", "WORDS_AT_ONCE", "Detector", "DocumentContext", "FlagConfig", "PairContext", "Vocabulary",
-           "WordModel", "document_context", "flag_links", "flag_pair", "link_texts", "pair_context"]
-
-Texts = Sequence[str] | Mapping[int, str]  # a side's sentence texts by id (all of them, or those of some links)
+           "WordModel", "document_context", "flag_links", "flag_pair", "pair_context"]
 WORDS_AT_ONCE = 512  # links whose word vectors are held at once (~60 KB a sentence as float64)
 
 
@@ -47,13 +45,8 @@ def document_context(links: Sequence[Link], src_texts: Texts, tgt_texts: Texts, 
     # Too few links for a distribution: only the absolute floors apply.
     mean, std = ((float(np.mean(scores)), float(np.std(scores)) or 1.0) if len(scores) >= config.min_links
                  else (0.0, np.inf))
-    return DocumentContext(mean, std, document_stats([link_texts(link, src_texts, tgt_texts) for link in linked],
+    return DocumentContext(mean, std, document_stats([joined_texts(link, src_texts, tgt_texts) for link in linked],
                                                      config.min_links))
-
-
-def link_texts(link: Link, src_texts: Texts, tgt_texts: Texts) -> tuple[str, str]:
-    """The joined texts of a link's two sides."""
-    return " ".join(src_texts[i] for i in link.src), " ".join(tgt_texts[j] for j in link.tgt)
 
 
 def flag_links(links: Sequence[Link], src_texts: Texts, tgt_texts: Texts, src_lang: str, tgt_lang: str,
@@ -74,7 +67,7 @@ def flag_links(links: Sequence[Link], src_texts: Texts, tgt_texts: Texts, src_la
     with _blas().limit(limits=1, user_api="blas"):
         for start in range(0, len(chosen), WORDS_AT_ONCE):
             part = chosen[start:start + WORDS_AT_ONCE]
-            texts = {k: link_texts(links[k], src_texts, tgt_texts) for k in part}
+            texts = {k: joined_texts(links[k], src_texts, tgt_texts) for k in part}
             wanted = [k for k in part if links[k].src and links[k].tgt]
             vectors: dict[int, tuple[Words, Words]] = {}
             if words is not None and config.token_alignment and wanted:

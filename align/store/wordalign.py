@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from align.model import AlignedPair
+from align.model import AlignedPair, joined_texts
 from align.tokens import WordModel, Words
 
 
@@ -26,9 +26,8 @@ class WordPair:
 
 def link_texts(pair: AlignedPair) -> list[tuple[str, str]]:
     """Each link's source and target text (sentences joined by a space)."""
-    src, tgt = pair.src.sentences, pair.tgt.sentences
-    return [(" ".join(src[i].text for i in link.src), " ".join(tgt[j].text for j in link.tgt))
-            for link in pair.links]
+    src, tgt = pair.src.texts, pair.tgt.texts
+    return [joined_texts(link, src, tgt) for link in pair.links]
 
 
 def mutual_pairs(src: Words, tgt: Words) -> list[WordPair]:
